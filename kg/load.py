@@ -1,0 +1,440 @@
+"""Stage 1 of the pipeline: ``data/`` -> a checked, typed :class:`Corpus`.
+
+Every problem of a run is collected and raised together as :class:`CurationErrors`, each
+naming file, line and field: schema errors, unknown references, claim fields a type does not
+allow, checksum mismatches, quotes not found in their source, paths that leave ``data/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph
+from pydantic import BaseModel, ValidationError
+
+from kg.claimtypes import CLAIM_SPECS, CLASS
+from kg.errors import CurationError, CurationErrors
+from kg.quotes import Span, closest_passage, find_occurrences, make_span
+from kg.records import (
+    ENTITY_FILE_KEYS,
+    Claim,
+    CurationFile,
+    Entity,
+    EntityFile,
+    EntityKind,
+    Evidence,
+    SourceMeta,
+    SourceNote,
+    is_class_ref,
+)
+from kg.vocab import DMKG, OWL, RDF
+from kg.yamlio import Located, line_of, load_yaml
+
+__all__ = [
+    "Corpus",
+    "LoadedClaim",
+    "LoadedEntity",
+    "LoadedNote",
+    "LoadedSource",
+    "claim_key",
+    "load_corpus",
+    "ontology_classes",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    meta: SourceMeta
+    text: str
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class LoadedEntity:
+    entity: Entity
+    kind: EntityKind
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class LoadedClaim:
+    claim: Claim
+    source: str
+    path: Path
+    line: int
+    spans: tuple[Span, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class LoadedNote:
+    note: SourceNote
+    source: str
+    path: Path
+    line: int
+    span: Span
+
+
+@dataclass
+class Corpus:
+    """Everything curated, checked and cross-referenced; the input of the RDF stage."""
+
+    data_dir: Path
+    sources: dict[str, LoadedSource] = field(default_factory=dict)
+    entities: dict[str, LoadedEntity] = field(default_factory=dict)
+    claims: list[LoadedClaim] = field(default_factory=list)
+    notes: list[LoadedNote] = field(default_factory=list)
+    classes: frozenset[str] = frozenset()
+
+    def rel(self, path: Path) -> str:
+        """A path as shown to curators and recorded in the graph: relative to the repo."""
+        try:
+            return str(path.relative_to(self.data_dir.parent))
+        except ValueError:
+            return str(path)
+
+
+def ontology_classes(ontology_file: Path) -> frozenset[str]:
+    """Local names of the ``owl:Class`` terms in our namespace, for class references."""
+    store = pyoxigraph.parse(path=str(ontology_file), format=pyoxigraph.RdfFormat.TURTLE)
+    a = pyoxigraph.NamedNode(RDF + "type")
+    cls = pyoxigraph.NamedNode(OWL + "Class")
+    return frozenset(
+        t.subject.value[len(DMKG) :]
+        for t in store
+        if t.predicate == a
+        and t.object == cls
+        and isinstance(t.subject, pyoxigraph.NamedNode)
+        and t.subject.value.startswith(DMKG)
+    )
+
+
+def claim_key(source: str, claim: Claim) -> str:
+    """Content hash of a claim (without its evidence and note): the stable part of its IRI,
+    and how duplicates are recognised. Adding a quote or a note keeps the IRI."""
+    content = claim.model_dump(mode="json", exclude={"evidence", "note"}, exclude_defaults=True)
+    blob = json.dumps({"source": source, **content}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+class _Collector:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.errors: list[CurationError] = []
+
+    def add(self, path: Path, line: int | None, fld: str | None, msg: str) -> None:
+        self.errors.append(CurationError(self._rel(path), line, fld, msg))
+
+    def _rel(self, path: Path) -> Path:
+        try:
+            return path.relative_to(self.data_dir.parent)
+        except ValueError:
+            return path
+
+    def safe_file(self, path: Path, referrer: Path | None = None, line: int | None = None) -> bool:
+        """Refuse symlinks and anything that resolves outside ``data/``."""
+        where = referrer or path
+        if path.is_symlink():
+            self.add(where, line, None, f"{path.name} is a symbolic link; links are refused")
+            return False
+        if not path.resolve().is_relative_to(self.data_dir.resolve()):
+            self.add(where, line, None, f"path {path} leaves the data folder")
+            return False
+        return True
+
+    def read_yaml(self, path: Path) -> Any:
+        data, errors = load_yaml(path)
+        for e in errors:
+            self.errors.append(
+                CurationError(self._rel(e.path), e.line, e.field, e.message, e.column)
+            )
+        return data
+
+    def validate(self, model: type[M], raw: Any, path: Path) -> M | None:
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                line, fld = line_of(raw, tuple(err["loc"]))
+                msg = err["msg"]
+                if err["type"] == "extra_forbidden":
+                    msg = "unknown field"
+                elif err["type"] == "missing":
+                    msg = "required field is missing"
+                self.add(path, line, fld or None, msg)
+            return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
+
+
+def load_corpus(data_dir: Path, ontology_file: Path) -> Corpus:
+    """Read, validate and cross-check every curated file; raise ``CurationErrors`` listing
+    all problems found, or return the corpus."""
+    data_dir = data_dir.resolve()
+    col = _Collector(data_dir)
+    corpus = Corpus(data_dir=data_dir, classes=ontology_classes(ontology_file))
+    _load_sources(col, corpus)
+    raw_entities = _load_entities(col, corpus)
+    _check_entity_types(col, corpus, raw_entities)
+    _load_curation(col, corpus)
+    if col.errors:
+        raise CurationErrors(col.errors)
+    corpus.claims.sort(key=lambda c: (c.source, c.line))
+    corpus.notes.sort(key=lambda n: (n.source, n.line))
+    return corpus
+
+
+def _load_sources(col: _Collector, corpus: Corpus) -> None:
+    folder = corpus.data_dir / "sources"
+    for path in _yaml_files(folder):
+        if not col.safe_file(path):
+            continue
+        raw = col.read_yaml(path)
+        meta = col.validate(SourceMeta, raw, path)
+        if meta is None:
+            continue
+        keys = raw.key_lines if isinstance(raw, Located) else {}
+        if meta.id != path.stem:
+            col.add(path, keys.get("id"), "id", f"id {meta.id!r} must equal the file name {path.stem!r}")
+        text_path = folder / meta.text
+        if not col.safe_file(text_path, path, keys.get("text")):
+            continue
+        if not text_path.is_file():
+            col.add(path, keys.get("text"), "text", f"source text {meta.text} does not exist")
+            continue
+        blob = text_path.read_bytes()
+        digest = hashlib.sha256(blob).hexdigest()
+        if digest != meta.sha256:
+            col.add(
+                path,
+                keys.get("sha256"),
+                "sha256",
+                f"checksum mismatch: {meta.text} has sha256 {digest}, the metadata says "
+                f"{meta.sha256}; the text changed since it was curated",
+            )
+            continue
+        try:
+            text = blob.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            col.add(text_path, None, None, f"source text is not valid UTF-8: {exc.reason}")
+            continue
+        corpus.sources[meta.id] = LoadedSource(meta, text, path, getattr(raw, "line", 1))
+
+
+def _load_entities(col: _Collector, corpus: Corpus) -> dict[str, Any]:
+    raws: dict[str, Any] = {}
+    for path in _yaml_files(corpus.data_dir / "entities"):
+        if not col.safe_file(path):
+            continue
+        raw = col.read_yaml(path)
+        parsed = col.validate(EntityFile, raw, path)
+        if parsed is None:
+            continue
+        for key, kind in ENTITY_FILE_KEYS.items():
+            items: list[Entity] = getattr(parsed, key)
+            raw_items = raw.get(key) if isinstance(raw, Located) else None
+            for i, ent in enumerate(items):
+                line = raw_items.item_lines[i] if raw_items is not None else 1
+                if ent.id in corpus.entities:
+                    first = corpus.entities[ent.id]
+                    col.add(
+                        path,
+                        line,
+                        f"{key}[{i}].id",
+                        f"duplicate id {ent.id!r}: already defined at "
+                        f"{corpus.rel(first.path)}:{first.line}",
+                    )
+                    continue
+                corpus.entities[ent.id] = LoadedEntity(ent, kind, path, line)
+                raws[ent.id] = (raw_items[i] if raw_items is not None else None, path)
+    return raws
+
+
+def _check_entity_types(col: _Collector, corpus: Corpus, raws: dict[str, Any]) -> None:
+    for ent_id, loaded in corpus.entities.items():
+        raw, path = raws[ent_id]
+        for i, ref in enumerate(loaded.entity.types):
+            if ref not in corpus.classes:
+                line, fld = line_of(raw, ("types", i))
+                col.add(path, line, fld, f"unknown ontology class {ref!r}")
+
+
+def _ref_kind(corpus: Corpus, ref: str) -> str | None:
+    if is_class_ref(ref):
+        return CLASS if ref in corpus.classes else None
+    loaded = corpus.entities.get(ref)
+    return loaded.kind.value if loaded else None
+
+
+def _locate(
+    col: _Collector,
+    source: LoadedSource,
+    ev: Evidence | SourceNote,
+    path: Path,
+    line: int | None,
+    fld: str,
+    what: str,
+) -> Span | None:
+    starts = find_occurrences(source.text, ev.quote)
+    if not starts:
+        near = closest_passage(source.text, ev.quote)
+        hint = f"; closest passage: {near!r}" if near else ""
+        col.add(path, line, fld, f"{what}: quote not found in {source.meta.text}{hint}")
+        return None
+    if ev.occurrence is None and len(starts) > 1:
+        col.add(
+            path, line, fld,
+            f"{what}: quote occurs {len(starts)} times in {source.meta.text} "
+            f"(at characters {', '.join(map(str, starts))}); say which with occurrence: N",
+        )  # fmt: skip
+        return None
+    index = (ev.occurrence or 1) - 1
+    if index >= len(starts):
+        col.add(
+            path, line, fld,
+            f"{what}: occurrence {ev.occurrence} requested, the quote occurs {len(starts)} time(s)",
+        )  # fmt: skip
+        return None
+    return make_span(source.text, starts[index], len(ev.quote))
+
+
+_REF_FIELDS: dict[str, frozenset[str]] = {
+    "population": frozenset({"population"}),
+    "condition": frozenset({"condition"}),
+    "study": frozenset({"study"}),
+    "reason_event": frozenset({"adverse-event", "condition"}),
+}
+
+
+def _check_claim(
+    col: _Collector, corpus: Corpus, claim: Claim, raw: Any, path: Path, label: str
+) -> None:
+    spec = CLAIM_SPECS[claim.type]
+
+    def where(name: str) -> int | None:
+        return line_of(raw, (name,))[0]
+
+    given = claim.model_fields_set - {"type", "subject", "evidence", "note"}
+    for name in sorted(given - spec.permitted()):
+        col.add(path, where(name), name, f"{label}: field not allowed for type {claim.type.value}")
+    for name in sorted(spec.required - given):
+        col.add(path, getattr(raw, "line", None), name, f"{label}: {claim.type.value} needs {name}")
+    for group in spec.one_of:
+        if not group & given:
+            col.add(
+                path, getattr(raw, "line", None), "|".join(sorted(group)),
+                f"{label}: {claim.type.value} needs one of {', '.join(sorted(group))}",
+            )  # fmt: skip
+    kind = _ref_kind(corpus, claim.subject)
+    if kind is None:
+        col.add(path, where("subject"), "subject", f"{label}: unknown entity or class {claim.subject!r}")
+    elif kind not in spec.subject:
+        col.add(
+            path, where("subject"), "subject",
+            f"{label}: subject {claim.subject!r} is a {kind}; {claim.type.value} takes "
+            f"{', '.join(sorted(spec.subject))}",
+        )  # fmt: skip
+    if claim.object is not None and spec.objects:
+        kind = _ref_kind(corpus, claim.object)
+        if kind is None:
+            col.add(path, where("object"), "object", f"{label}: unknown entity or class {claim.object!r}")
+        elif kind not in spec.objects:
+            col.add(
+                path, where("object"), "object",
+                f"{label}: object {claim.object!r} is a {kind}; {claim.type.value} takes "
+                f"{', '.join(sorted(spec.objects))}",
+            )  # fmt: skip
+    for name, kinds in _REF_FIELDS.items():
+        ref = getattr(claim, name)
+        if ref is None:
+            continue
+        kind = _ref_kind(corpus, ref)
+        if kind is None:
+            col.add(path, where(name), name, f"{label}: unknown entity {ref!r}")
+        elif kind not in kinds:
+            col.add(path, where(name), name, f"{label}: {ref!r} is a {kind}, not a {'/'.join(sorted(kinds))}")
+
+
+def _load_curation(col: _Collector, corpus: Corpus) -> None:
+    curated: dict[str, Path] = {}
+    for path in _yaml_files(corpus.data_dir / "curation"):
+        if not col.safe_file(path):
+            continue
+        raw = col.read_yaml(path)
+        parsed = col.validate(CurationFile, raw, path)
+        if parsed is None:
+            continue
+        keys = raw.key_lines if isinstance(raw, Located) else {}
+        source = corpus.sources.get(parsed.source)
+        if source is None:
+            col.add(path, keys.get("source"), "source", f"unknown source {parsed.source!r}")
+            continue
+        if parsed.source in curated:
+            col.add(path, keys.get("source"), "source",
+                    f"source {parsed.source!r} is already curated in {corpus.rel(curated[parsed.source])}")  # fmt: skip
+            continue
+        curated[parsed.source] = path
+        _load_claims(col, corpus, parsed, raw, path, source)
+        _load_notes(col, corpus, parsed, raw, path, source)
+    for source_id, source in sorted(corpus.sources.items()):
+        if source_id not in curated:
+            col.add(source.path, 1, None, f"source {source_id!r} has no curation file in data/curation/")
+
+
+def _load_claims(
+    col: _Collector, corpus: Corpus, parsed: CurationFile, raw: Any, path: Path, source: LoadedSource
+) -> None:
+    raw_claims = raw["claims"]
+    seen: dict[str, int] = {}
+    for i, claim in enumerate(parsed.claims):
+        raw_claim = raw_claims[i]
+        line = raw_claims.item_lines[i]
+        label = f"claim {i + 1} ({claim.type.value} {claim.subject}{' -> ' + claim.object if claim.object else ''})"
+        _check_claim(col, corpus, claim, raw_claim, path, label)
+        spans: list[Span] = []
+        raw_ev = raw_claim["evidence"]
+        for j, ev in enumerate(claim.evidence):
+            ev_line, fld = line_of(raw_ev, (j, "quote"))
+            span = _locate(col, source, ev, path, ev_line, f"claims[{i}].evidence[{j}].quote", label)
+            if span is not None:
+                spans.append(span)
+        key = claim_key(parsed.source, claim)
+        if key in seen:
+            col.add(path, line, None, f"{label}: duplicate of the claim at line {seen[key]}")
+            continue
+        seen[key] = line
+        corpus.claims.append(LoadedClaim(claim, parsed.source, path, line, tuple(spans), key))
+
+
+def _load_notes(
+    col: _Collector, corpus: Corpus, parsed: CurationFile, raw: Any, path: Path, source: LoadedSource
+) -> None:
+    raw_notes = raw.get("notes")
+    for i, note in enumerate(parsed.notes):
+        line = raw_notes.item_lines[i] if raw_notes is not None else None
+        q_line = line_of(raw_notes, (i, "quote"))[0] if raw_notes is not None else line
+        span = _locate(col, source, note, path, q_line, f"notes[{i}].quote", f"note {i + 1}")
+        if span is not None:
+            corpus.notes.append(LoadedNote(note, parsed.source, path, line or 1, span))
+
+
+def iter_refs(claim: Claim) -> Iterable[str]:
+    """Every entity or class a claim refers to."""
+    yield claim.subject
+    for name in ("object", "population", "condition", "study", "reason_event"):
+        ref = getattr(claim, name)
+        if ref is not None:
+            yield ref

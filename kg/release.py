@@ -1,0 +1,174 @@
+"""Stage 4: quads -> release files, written aside and swapped in atomically.
+
+A release folder holds every format plus ``manifest.json`` (version, triple counts per graph,
+sha256 of each file). Files are produced from sorted quads, so the same inputs give the same
+bytes whatever ``PYTHONHASHSEED``. A failed or killed build never touches the last good
+release: files go to a sibling temporary folder that replaces the release in one
+``renameat2(RENAME_EXCHANGE)`` (or, where the kernel lacks it, two renames).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Quad, RdfFormat, Triple, serialize
+
+from kg.errors import ReleaseError
+from kg.vocab import GRAPH_ONTOLOGY, PREFIXES
+
+__all__ = [
+    "MANIFEST",
+    "RELEASE_FILES",
+    "jsonld_context",
+    "read_manifest",
+    "serialize_release",
+    "swap_in",
+    "verify_release",
+    "write_release",
+]
+
+MANIFEST = "manifest.json"
+RELEASE_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl")
+
+
+def _triples(quads: Iterable[Quad]) -> list[Triple]:
+    unique = {(str(q.subject), str(q.predicate), str(q.object)): q.triple for q in quads}
+    return [unique[k] for k in sorted(unique)]
+
+
+def serialize_release(quads: list[Quad]) -> dict[str, bytes]:
+    """Every release format from sorted quads. N-Triples lines are sorted as text, which makes
+    the file canonical: diffs between two releases show exactly the triples that changed."""
+    triples = _triples(quads)
+    ontology = _triples(q for q in quads if str(q.graph_name) == f"<{GRAPH_ONTOLOGY}>")
+    nt_lines = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    return {
+        "kg.ttl": serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES),
+        "kg.nt": ("\n".join(sorted(nt_lines)) + "\n").encode("utf-8"),
+        "kg.jsonld": _jsonld(triples),
+        "kg.trig": serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES),
+        "ontology.ttl": serialize(ontology, format=RdfFormat.TURTLE, prefixes=PREFIXES),
+    }
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context of a release: our prefix map."""
+    return {"@context": dict(sorted(PREFIXES.items()))}
+
+
+def _jsonld(triples: list[Triple]) -> bytes:
+    # pyoxigraph writes expanded JSON-LD (fast, ordered as its sorted input); the prefix
+    # context is added around it so JSON-LD processors can compact it with our CURIEs.
+    nodes = json.loads(serialize(triples, format=RdfFormat.JSON_LD))
+    doc = {**jsonld_context(), "@graph": nodes}
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _manifest(files: dict[str, bytes], quads: list[Quad], version: str, extra: dict[str, Any]) -> bytes:
+    graphs = Counter(q.graph_name.value for q in quads if hasattr(q.graph_name, "value"))
+    content = hashlib.sha256(files["kg.nt"]).hexdigest()
+    body = {
+        "name": "dmkg",
+        "version": version,
+        "release": f"{version}+{content[:12]}",
+        "triples": len(_triples(quads)),
+        "graphs": dict(sorted(graphs.items())),
+        "files": {
+            name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for name, data in sorted(files.items())
+        },
+        **extra,
+    }
+    return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_release(
+    files: dict[str, bytes],
+    quads: list[Quad],
+    out: Path,
+    version: str,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``files`` and the manifest to a folder beside ``out`` and swap it in."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        all_files = dict(files)
+        all_files[MANIFEST] = _manifest(files, quads, version, extra or {})
+        for name, data in sorted(all_files.items()):
+            with open(staging / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        staging.chmod(0o755)
+        swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(rc == 0)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Make ``staging`` the release at ``out``; the old release is removed afterwards."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    old = out.with_name(f".{out.name}-old-{os.getpid()}")
+    os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    path = release / MANIFEST
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ReleaseError(f"{release} is not a release: {MANIFEST} is missing (run `kg build`)") from exc
+    except json.JSONDecodeError as exc:
+        raise ReleaseError(f"{path}:{exc.lineno}:{exc.colno}: malformed manifest: {exc.msg}") from exc
+    return data
+
+
+def verify_release(release: Path) -> dict[str, Any]:
+    """Check every file against the manifest's checksums; return the manifest."""
+    manifest = read_manifest(release)
+    for name, info in manifest.get("files", {}).items():
+        path = release / name
+        with contextlib.suppress(FileNotFoundError):
+            if hashlib.sha256(path.read_bytes()).hexdigest() == info["sha256"]:
+                continue
+        raise ReleaseError(f"{path}: missing or does not match the manifest checksum")
+    return manifest
