@@ -73,7 +73,11 @@ SOURCE_CLASS: dict[SourceKind, str] = {
 }
 STATUS = {s: s.value.title().replace("-", "") for s in IndicationStatus}
 RECOMMENDATION = {r: r.value.title().replace("-", "") for r in Recommendation}
-ACTION = {Action.INHIBITOR: "Inhibition", Action.BLOCKER: "Blockade", Action.ANTAGONIST: "Antagonism"}
+ACTION = {
+    Action.INHIBITOR: "Inhibition",
+    Action.BLOCKER: "Blockade",
+    Action.ANTAGONIST: "Antagonism",
+}
 ROUTE = {Route.SUBCUTANEOUS: "SubcutaneousRoute", Route.INJECTION: "InjectionRoute"}
 AGE_GROUP = {AgeGroup.ADULT: "Adult", AgeGroup.CHILD: "Child", AgeGroup.ANY: "AnyAge"}
 NOTE_KIND = {k: k.value.title().replace("-", "") for k in NoteKind}
@@ -99,9 +103,10 @@ def _en(value: str) -> Literal:
 
 
 def _dec(value: float) -> Literal:
-    # canonical xsd:decimal lexical form: always a dot, no exponent, no trailing zeros
-    text = f"{value:.10f}".rstrip("0")
-    return Literal(text + "0" if text.endswith(".") else text, datatype=NamedNode(XSD + "decimal"))
+    # XSD 1.1 canonical decimal ("100", "9.4"): the form pyoxigraph stores, so the release
+    # files and the served store hold the very same literal.
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=NamedNode(XSD + "decimal"))
 
 
 def _int(value: int) -> Literal:
@@ -166,7 +171,9 @@ def build_quads(corpus: Corpus, ontology_file: Path) -> list[Quad]:
         quads += _claim_quads(corpus, claim)
     for note in corpus.notes:
         quads += _note_quads(corpus, note)
-    unique = {(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q for q in quads}
+    unique = {
+        (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q for q in quads
+    }
     return [unique[k] for k in sorted(unique)]
 
 
@@ -182,7 +189,9 @@ def _entity_quads(corpus: Corpus) -> Iterator[Quad]:
         yield from (Quad(s, p, o, g) for s, p, o in _entity_triples(corpus, loaded))
 
 
-def _source_triples(corpus: Corpus, src: LoadedSource) -> Iterator[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
+def _source_triples(
+    corpus: Corpus, src: LoadedSource
+) -> Iterator[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
     m = src.meta
     s = NamedNode(entity_iri("source", m.id))
     yield s, _A, _v("SourceDocument")
@@ -209,7 +218,9 @@ def _source_triples(corpus: Corpus, src: LoadedSource) -> Iterator[tuple[NamedNo
         yield s, NamedNode(SKOS + "note"), _en(" ".join(note.split()))
 
 
-def _entity_triples(corpus: Corpus, loaded: LoadedEntity) -> Iterator[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
+def _entity_triples(
+    corpus: Corpus, loaded: LoadedEntity
+) -> Iterator[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
     e = loaded.entity
     s = NamedNode(entity_iri(loaded.kind.value, e.id))
     yield s, _A, _v(ENTITY_CLASS[loaded.kind])
@@ -235,7 +246,11 @@ def _entity_triples(corpus: Corpus, loaded: LoadedEntity) -> Iterator[tuple[Name
             if value is not None:
                 yield s, _v(prop), _dec(value)
                 flag = name.replace("_years", "").replace("_kg", "") + "_inclusive"
-                yield s, _v(prop.replace("Years", "").replace("Kg", "") + "Inclusive"), _bool(getattr(e, flag))
+                yield (
+                    s,
+                    _v(prop.replace("Years", "").replace("Kg", "") + "Inclusive"),
+                    _bool(getattr(e, flag)),
+                )
 
 
 def _label(corpus: Corpus, ref: str) -> str:
@@ -279,7 +294,9 @@ def _claim_quads(corpus: Corpus, lc: LoadedClaim) -> list[Quad]:
     return [Quad(a, b, o, g) for a, b, o in t]
 
 
-def _qualifiers(corpus: Corpus, s: NamedNode, lc: LoadedClaim) -> list[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
+def _qualifiers(
+    corpus: Corpus, s: NamedNode, lc: LoadedClaim
+) -> list[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
     c = lc.claim
     out: list[tuple[NamedNode, NamedNode, Literal | NamedNode]] = []
     if c.status:
@@ -293,7 +310,12 @@ def _qualifiers(corpus: Corpus, s: NamedNode, lc: LoadedClaim) -> list[tuple[Nam
     if c.unit:
         out.append((s, _v("doseUnit"), NamedNode(QUDT_UNIT[c.unit])))
         out.append((s, _v("ucumCode"), _str(c.unit.value)))
-    for name, prop in (("population", "population"), ("condition", "condition"), ("study", "study"), ("reason_event", "reasonEvent")):
+    for name, prop in (
+        ("population", "population"),
+        ("condition", "condition"),
+        ("study", "study"),
+        ("reason_event", "reasonEvent"),
+    ):
         ref = getattr(c, name)
         if ref:
             out.append((s, _v(prop), ref_iri(corpus, ref)))
@@ -335,7 +357,9 @@ def _qualifiers(corpus: Corpus, s: NamedNode, lc: LoadedClaim) -> list[tuple[Nam
     return out
 
 
-def _span_triples(node: NamedNode, source: NamedNode, span: Span) -> list[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
+def _span_triples(
+    node: NamedNode, source: NamedNode, span: Span
+) -> list[tuple[NamedNode, NamedNode, Literal | NamedNode]]:
     quote = NamedNode(node.value + "/quote")
     pos = NamedNode(node.value + "/position")
     return [
@@ -348,8 +372,10 @@ def _span_triples(node: NamedNode, source: NamedNode, span: Span) -> list[tuple[
         (quote, NamedNode(OA + "prefix"), _str(span.prefix)),
         (quote, NamedNode(OA + "suffix"), _str(span.suffix)),
         (pos, _A, NamedNode(OA + "TextPositionSelector")),
-        (pos, NamedNode(OA + "start"), Literal(str(span.start), datatype=NamedNode(XSD + "nonNegativeInteger"))),
-        (pos, NamedNode(OA + "end"), Literal(str(span.end), datatype=NamedNode(XSD + "nonNegativeInteger"))),
+        # xsd:integer rather than the spec's xsd:nonNegativeInteger: pyoxigraph stores the
+        # latter as xsd:integer, and the release must equal what the store serves.
+        (pos, NamedNode(OA + "start"), _int(span.start)),
+        (pos, NamedNode(OA + "end"), _int(span.end)),
     ]
 
 
@@ -388,4 +414,3 @@ def _note_quads(corpus: Corpus, ln: LoadedNote) -> list[Quad]:
     ]
     t += _span_triples(target, source, ln.span)
     return [Quad(a, b, o, g) for a, b, o in t]
-

@@ -130,6 +130,10 @@ class _Collector:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
         self.errors: list[CurationError] = []
+        self.tentative_ids: dict[str, str] = {}
+        """ids (and kinds) of entity records that failed validation, so that references to
+        them are not reported again as unknown: the curator sees the root cause only."""
+        self.entities_unreadable = False
 
     def add(self, path: Path, line: int | None, fld: str | None, msg: str) -> None:
         self.errors.append(CurationError(self._rel(path), line, fld, msg))
@@ -208,7 +212,9 @@ def _load_sources(col: _Collector, corpus: Corpus) -> None:
             continue
         keys = raw.key_lines if isinstance(raw, Located) else {}
         if meta.id != path.stem:
-            col.add(path, keys.get("id"), "id", f"id {meta.id!r} must equal the file name {path.stem!r}")
+            col.add(
+                path, keys.get("id"), "id", f"id {meta.id!r} must equal the file name {path.stem!r}"
+            )
         text_path = folder / meta.text
         if not col.safe_file(text_path, path, keys.get("text")):
             continue
@@ -231,6 +237,10 @@ def _load_sources(col: _Collector, corpus: Corpus) -> None:
         except UnicodeDecodeError as exc:
             col.add(text_path, None, None, f"source text is not valid UTF-8: {exc.reason}")
             continue
+        if meta.date_statement and meta.date_statement not in text:
+            near = closest_passage(text, meta.date_statement)
+            col.add(path, keys.get("date_statement"), "date_statement",
+                    f"date_statement is not verbatim in {meta.text}; closest passage: {near!r}")  # fmt: skip
         corpus.sources[meta.id] = LoadedSource(meta, text, path, getattr(raw, "line", 1))
 
 
@@ -240,8 +250,12 @@ def _load_entities(col: _Collector, corpus: Corpus) -> dict[str, Any]:
         if not col.safe_file(path):
             continue
         raw = col.read_yaml(path)
+        if raw is None:
+            col.entities_unreadable = True
+            continue
         parsed = col.validate(EntityFile, raw, path)
         if parsed is None:
+            _remember_ids(col, raw)
             continue
         for key, kind in ENTITY_FILE_KEYS.items():
             items: list[Entity] = getattr(parsed, key)
@@ -263,6 +277,17 @@ def _load_entities(col: _Collector, corpus: Corpus) -> dict[str, Any]:
     return raws
 
 
+def _remember_ids(col: _Collector, raw: Any) -> None:
+    if not isinstance(raw, dict):
+        col.entities_unreadable = True
+        return
+    for key, kind in ENTITY_FILE_KEYS.items():
+        items = raw.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                col.tentative_ids[item["id"]] = kind.value
+
+
 def _check_entity_types(col: _Collector, corpus: Corpus, raws: dict[str, Any]) -> None:
     for ent_id, loaded in corpus.entities.items():
         raw, path = raws[ent_id]
@@ -272,11 +297,19 @@ def _check_entity_types(col: _Collector, corpus: Corpus, raws: dict[str, Any]) -
                 col.add(path, line, fld, f"unknown ontology class {ref!r}")
 
 
-def _ref_kind(corpus: Corpus, ref: str) -> str | None:
+_UNCHECKED = "unchecked"
+
+
+def _ref_kind(corpus: Corpus, ref: str, col: _Collector | None = None) -> str | None:
+    """Kind of a reference; ``_UNCHECKED`` when a broken entity file may define it."""
     if is_class_ref(ref):
         return CLASS if ref in corpus.classes else None
     loaded = corpus.entities.get(ref)
-    return loaded.kind.value if loaded else None
+    if loaded:
+        return loaded.kind.value
+    if col is not None and (ref in col.tentative_ids or col.entities_unreadable):
+        return _UNCHECKED
+    return None
 
 
 def _locate(
@@ -338,9 +371,13 @@ def _check_claim(
                 path, getattr(raw, "line", None), "|".join(sorted(group)),
                 f"{label}: {claim.type.value} needs one of {', '.join(sorted(group))}",
             )  # fmt: skip
-    kind = _ref_kind(corpus, claim.subject)
-    if kind is None:
-        col.add(path, where("subject"), "subject", f"{label}: unknown entity or class {claim.subject!r}")
+    kind = _ref_kind(corpus, claim.subject, col)
+    if kind == _UNCHECKED:
+        pass
+    elif kind is None:
+        col.add(
+            path, where("subject"), "subject", f"{label}: unknown entity or class {claim.subject!r}"
+        )
     elif kind not in spec.subject:
         col.add(
             path, where("subject"), "subject",
@@ -348,9 +385,16 @@ def _check_claim(
             f"{', '.join(sorted(spec.subject))}",
         )  # fmt: skip
     if claim.object is not None and spec.objects:
-        kind = _ref_kind(corpus, claim.object)
-        if kind is None:
-            col.add(path, where("object"), "object", f"{label}: unknown entity or class {claim.object!r}")
+        kind = _ref_kind(corpus, claim.object, col)
+        if kind == _UNCHECKED:
+            pass
+        elif kind is None:
+            col.add(
+                path,
+                where("object"),
+                "object",
+                f"{label}: unknown entity or class {claim.object!r}",
+            )
         elif kind not in spec.objects:
             col.add(
                 path, where("object"), "object",
@@ -361,11 +405,18 @@ def _check_claim(
         ref = getattr(claim, name)
         if ref is None:
             continue
-        kind = _ref_kind(corpus, ref)
+        kind = _ref_kind(corpus, ref, col)
+        if kind == _UNCHECKED:
+            continue
         if kind is None:
             col.add(path, where(name), name, f"{label}: unknown entity {ref!r}")
         elif kind not in kinds:
-            col.add(path, where(name), name, f"{label}: {ref!r} is a {kind}, not a {'/'.join(sorted(kinds))}")
+            col.add(
+                path,
+                where(name),
+                name,
+                f"{label}: {ref!r} is a {kind}, not a {'/'.join(sorted(kinds))}",
+            )
 
 
 def _load_curation(col: _Collector, corpus: Corpus) -> None:
@@ -391,11 +442,18 @@ def _load_curation(col: _Collector, corpus: Corpus) -> None:
         _load_notes(col, corpus, parsed, raw, path, source)
     for source_id, source in sorted(corpus.sources.items()):
         if source_id not in curated:
-            col.add(source.path, 1, None, f"source {source_id!r} has no curation file in data/curation/")
+            col.add(
+                source.path, 1, None, f"source {source_id!r} has no curation file in data/curation/"
+            )
 
 
 def _load_claims(
-    col: _Collector, corpus: Corpus, parsed: CurationFile, raw: Any, path: Path, source: LoadedSource
+    col: _Collector,
+    corpus: Corpus,
+    parsed: CurationFile,
+    raw: Any,
+    path: Path,
+    source: LoadedSource,
 ) -> None:
     raw_claims = raw["claims"]
     seen: dict[str, int] = {}
@@ -407,8 +465,10 @@ def _load_claims(
         spans: list[Span] = []
         raw_ev = raw_claim["evidence"]
         for j, ev in enumerate(claim.evidence):
-            ev_line, fld = line_of(raw_ev, (j, "quote"))
-            span = _locate(col, source, ev, path, ev_line, f"claims[{i}].evidence[{j}].quote", label)
+            ev_line, _fld = line_of(raw_ev, (j, "quote"))
+            span = _locate(
+                col, source, ev, path, ev_line, f"claims[{i}].evidence[{j}].quote", label
+            )
             if span is not None:
                 spans.append(span)
         key = claim_key(parsed.source, claim)
@@ -420,7 +480,12 @@ def _load_claims(
 
 
 def _load_notes(
-    col: _Collector, corpus: Corpus, parsed: CurationFile, raw: Any, path: Path, source: LoadedSource
+    col: _Collector,
+    corpus: Corpus,
+    parsed: CurationFile,
+    raw: Any,
+    path: Path,
+    source: LoadedSource,
 ) -> None:
     raw_notes = raw.get("notes")
     for i, note in enumerate(parsed.notes):

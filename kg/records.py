@@ -8,7 +8,7 @@ odd triple. ``extra="forbid"`` everywhere: a misspelt field is an error, never s
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -51,7 +51,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     PATIENT_INFORMATION_SHEET = "patient-information-sheet"
     POSTER_ABSTRACT = "poster-abstract"
     WEB_PAGE = "web-page"
@@ -77,7 +77,7 @@ class SourceMeta(_Strict):
     notes: list[Text] = Field(default_factory=list)
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     """Kinds of curated entity; the value is both the YAML key and the IRI path segment."""
 
     DRUG = "drug"
@@ -89,7 +89,7 @@ class EntityKind(str, Enum):
     POPULATION = "population"
 
 
-class AgeGroup(str, Enum):
+class AgeGroup(StrEnum):
     ADULT = "adult"
     CHILD = "child"
     ANY = "any"
@@ -162,7 +162,7 @@ class Evidence(_Strict):
     occurrence: int | None = Field(default=None, ge=1)
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     PAGE_FURNITURE = "page-furniture"
     TRANSLATION_ERROR = "translation-error"
     TYPO = "typo"
@@ -179,7 +179,7 @@ class SourceNote(_Strict):
     note: Text
 
 
-class ClaimType(str, Enum):
+class ClaimType(StrEnum):
     CLASS_MEMBERSHIP = "class-membership"
     BRAND_NAME = "brand-name"
     TARGET = "target"
@@ -204,7 +204,7 @@ class ClaimType(str, Enum):
     STUDY_CONCLUSION = "study-conclusion"
 
 
-class IndicationStatus(str, Enum):
+class IndicationStatus(StrEnum):
     LABELLED = "labelled"
     STATED_USE = "stated-use"
     REIMBURSED = "reimbursed"
@@ -213,13 +213,13 @@ class IndicationStatus(str, Enum):
     OBSERVED = "observed"
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     INHIBITOR = "inhibitor"
     BLOCKER = "blocker"
     ANTAGONIST = "antagonist"
 
 
-class Recommendation(str, Enum):
+class Recommendation(StrEnum):
     MUST_NOT = "must-not"
     AVOID = "avoid"
     AVOID_GENERALLY = "avoid-generally"
@@ -229,7 +229,7 @@ class Recommendation(str, Enum):
     REQUIRED = "required"
 
 
-class DoseUnit(str, Enum):
+class DoseUnit(StrEnum):
     """UCUM codes; the build maps each to its QUDT unit."""
 
     MG = "mg"
@@ -237,26 +237,26 @@ class DoseUnit(str, Enum):
     MG_PER_ML = "mg/mL"
 
 
-class Route(str, Enum):
+class Route(StrEnum):
     SUBCUTANEOUS = "subcutaneous"
     INJECTION = "injection"
 
 
-class AdministeredBy(str, Enum):
+class AdministeredBy(StrEnum):
     DOCTOR = "doctor"
     NURSE = "nurse"
     CARER = "carer"
     PATIENT = "patient"
 
 
-class Timing(str, Enum):
+class Timing(StrEnum):
     BEFORE_TREATMENT = "before-treatment"
     BASELINE = "baseline"
     DURING_TREATMENT = "during-treatment"
     AFTER_STOPPING = "after-stopping"
 
 
-class Statistic(str, Enum):
+class Statistic(StrEnum):
     COUNT = "count"
     PROPORTION = "proportion"
     MEDIAN = "median"
@@ -315,7 +315,11 @@ class Claim(_Strict):
             raise ValueError("dose_min and dose_max go together (a range); use dose for one amount")
         if self.dose is not None and self.dose_min is not None:
             raise ValueError("give either dose or dose_min/dose_max, not both")
-        if self.dose_min is not None and self.dose_max is not None and self.dose_min >= self.dose_max:
+        if (
+            self.dose_min is not None
+            and self.dose_max is not None
+            and self.dose_min >= self.dose_max
+        ):
             raise ValueError("dose_min must be below dose_max")
         if (
             self.interval_min_days is not None
@@ -323,7 +327,11 @@ class Claim(_Strict):
             and self.interval_min_days > self.interval_max_days
         ):
             raise ValueError("interval_min_days must not exceed interval_max_days")
-        if self.range_min is not None and self.range_max is not None and self.range_min > self.range_max:
+        if (
+            self.range_min is not None
+            and self.range_max is not None
+            and self.range_min > self.range_max
+        ):
             raise ValueError("range_min must not exceed range_max")
         if (
             self.numerator is not None

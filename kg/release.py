@@ -42,6 +42,12 @@ MANIFEST = "manifest.json"
 RELEASE_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl")
 
 
+def _ser(data: list[Triple] | list[Quad], fmt: RdfFormat) -> bytes:
+    out = serialize(data, format=fmt, prefixes=PREFIXES)
+    assert out is not None  # no output file given: pyoxigraph returns the bytes
+    return out
+
+
 def _triples(quads: Iterable[Quad]) -> list[Triple]:
     unique = {(str(q.subject), str(q.predicate), str(q.object)): q.triple for q in quads}
     return [unique[k] for k in sorted(unique)]
@@ -52,13 +58,13 @@ def serialize_release(quads: list[Quad]) -> dict[str, bytes]:
     the file canonical: diffs between two releases show exactly the triples that changed."""
     triples = _triples(quads)
     ontology = _triples(q for q in quads if str(q.graph_name) == f"<{GRAPH_ONTOLOGY}>")
-    nt_lines = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    nt_lines = _ser(triples, RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
     return {
-        "kg.ttl": serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES),
+        "kg.ttl": _ser(triples, RdfFormat.TURTLE),
         "kg.nt": ("\n".join(sorted(nt_lines)) + "\n").encode("utf-8"),
         "kg.jsonld": _jsonld(triples),
-        "kg.trig": serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES),
-        "ontology.ttl": serialize(ontology, format=RdfFormat.TURTLE, prefixes=PREFIXES),
+        "kg.trig": _ser(quads, RdfFormat.TRIG),
+        "ontology.ttl": _ser(ontology, RdfFormat.TURTLE),
     }
 
 
@@ -70,12 +76,14 @@ def jsonld_context() -> dict[str, Any]:
 def _jsonld(triples: list[Triple]) -> bytes:
     # pyoxigraph writes expanded JSON-LD (fast, ordered as its sorted input); the prefix
     # context is added around it so JSON-LD processors can compact it with our CURIEs.
-    nodes = json.loads(serialize(triples, format=RdfFormat.JSON_LD))
+    nodes = json.loads(_ser(triples, RdfFormat.JSON_LD))
     doc = {**jsonld_context(), "@graph": nodes}
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _manifest(files: dict[str, bytes], quads: list[Quad], version: str, extra: dict[str, Any]) -> bytes:
+def _manifest(
+    files: dict[str, bytes], quads: list[Quad], version: str, extra: dict[str, Any]
+) -> bytes:
     graphs = Counter(q.graph_name.value for q in quads if hasattr(q.graph_name, "value"))
     content = hashlib.sha256(files["kg.nt"]).hexdigest()
     body = {
@@ -156,9 +164,13 @@ def read_manifest(release: Path) -> dict[str, Any]:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ReleaseError(f"{release} is not a release: {MANIFEST} is missing (run `kg build`)") from exc
+        raise ReleaseError(
+            f"{release} is not a release: {MANIFEST} is missing (run `kg build`)"
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise ReleaseError(f"{path}:{exc.lineno}:{exc.colno}: malformed manifest: {exc.msg}") from exc
+        raise ReleaseError(
+            f"{path}:{exc.lineno}:{exc.colno}: malformed manifest: {exc.msg}"
+        ) from exc
     return data
 
 

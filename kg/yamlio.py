@@ -59,7 +59,7 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
             raise _YamlProblem(m.line + 1, m.column + 1, "anchors and aliases are not allowed")
         self._seen.add(id(node))
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:
         self._visit(node)
         out = Located()
         out.line = node.start_mark.line + 1
@@ -83,7 +83,7 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
             out[key] = self.construct_object(value_node, deep=True)
         return out
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocatedList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocatedList:
         self._visit(node)
         out = LocatedList(self.construct_object(child, deep=True) for child in node.value)
         out.line = node.start_mark.line + 1
@@ -106,6 +106,7 @@ def _check_events(text: str) -> None:
         anchor = getattr(event, "anchor", None)
         if anchor is not None or isinstance(event, yaml.AliasEvent):
             m = event.start_mark
+            assert m is not None
             raise _YamlProblem(m.line + 1, m.column + 1, "anchors and aliases are not allowed")
 
 
@@ -119,7 +120,7 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, list[CurationEr
     try:
         if "&" in text or "*" in text:
             _check_events(text)
-        return yaml.load(text, Loader=_StrictLoader), []  # noqa: S506 - strict safe loader
+        return yaml.load(text, Loader=_StrictLoader), []
     except _YamlProblem as exc:
         return None, [CurationError(path, exc.line, None, exc.message, exc.column)]
     except yaml.MarkedYAMLError as exc:

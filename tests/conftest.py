@@ -1,0 +1,32 @@
+"""Shared fixtures: the real repository data, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuildResult, Paths, build
+
+ROOT = Path(__file__).resolve().parents[1]
+PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The asserted release of the real curated data (no gates: the stages under test)."""
+    return build(PATHS, tmp_path_factory.mktemp("release") / "dist")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Callable[[], Paths]:
+    """A fresh copy of data/ and ontology/ in tmp_path, to break one thing in."""
+
+    def make() -> Paths:
+        shutil.copytree(ROOT / "data", tmp_path / "data")
+        shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+        return Paths(data=tmp_path / "data", ontology=tmp_path / "ontology")
+
+    return make

@@ -1,0 +1,80 @@
+"""Competency questions: every named query gives its reviewed expected answer on both engines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+
+from kg.build import BuildResult
+from kg.namedqueries import bind, load_named_queries, run_pyoxigraph, run_rdflib, solutions_as_rows
+
+from .conftest import ROOT
+
+QUERIES = load_named_queries(ROOT / "queries")
+
+
+@pytest.fixture(scope="module")
+def engines(built: BuildResult) -> tuple[pyoxigraph.Store, rdflib.Graph]:
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(built.out / "kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    return store, rdflib.Graph().parse(built.out / "kg.ttl")
+
+
+def expected_rows(name: str) -> list[tuple[str, ...]]:
+    path = ROOT / "queries" / "expected" / f"{name}.tsv"
+    parsed = pyoxigraph.parse_query_results(
+        path=str(path), format=pyoxigraph.QueryResultsFormat.TSV
+    )
+    return list(solutions_as_rows(parsed))
+
+
+def test_every_named_query_has_an_expected_answer() -> None:
+    expected = {p.stem for p in (ROOT / "queries" / "expected").glob("*.tsv")}
+    assert set(QUERIES) <= expected
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_named_query_answers_as_expected_on_both_engines(
+    name: str, engines: tuple[pyoxigraph.Store, rdflib.Graph]
+) -> None:
+    store, graph = engines
+    query = QUERIES[name]
+    bindings = bind(query, query.example)
+    want = sorted(expected_rows(name))
+    assert want, f"{name}: an empty expected answer proves nothing"
+    assert sorted(solutions_as_rows(run_pyoxigraph(store, query, bindings))) == want
+    assert sorted(solutions_as_rows(run_rdflib(graph, query, bindings))) == want
+
+
+def test_a_30_kg_child_gets_only_the_weight_based_dose(
+    engines: tuple[pyoxigraph.Store, rdflib.Graph],
+) -> None:
+    store, _ = engines
+    query = QUERIES["dosing-for-weight"]
+    child = bind(query, {"weight_kg": "30", "age_group": "https://w3id.org/dmkg/vocab/Child"})
+    rows = list(solutions_as_rows(run_pyoxigraph(store, query, child)))
+    assert [r[3] for r in rows] == ['"patients weighing under 50 kg"@en']
+    heavy = bind(query, {"weight_kg": "45", "age_group": "https://w3id.org/dmkg/vocab/Child"})
+    labels = sorted(r[3] for r in solutions_as_rows(run_pyoxigraph(store, query, heavy)))
+    assert labels == ['"children weighing over 40 kg"@en', '"patients weighing under 50 kg"@en']
+
+
+def test_parameters_are_bound_not_pasted(engines: tuple[pyoxigraph.Store, rdflib.Graph]) -> None:
+    from kg.namedqueries import ParamError
+
+    query = QUERIES["indications"]
+    with pytest.raises(ParamError):
+        bind(query, {"drug": "https://x/> } UNION { ?s ?p ?o"})
+    store, _ = engines
+    rows = list(
+        solutions_as_rows(
+            run_pyoxigraph(
+                store, query, bind(query, {"drug": "https://w3id.org/dmkg/id/drug/nothing"})
+            )
+        )
+    )
+    assert rows == []
+    assert Path(query.path).name == "indications.rq"
