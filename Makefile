@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run test lint typecheck unit clean
+.PHONY: install build run test lint typecheck unit expected clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ unit: install
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+expected: install
+	$(BIN)/python tests/regen_expected.py
 
 clean:
 	rm -rf dist .dist-* .pytest_cache .mypy_cache .ruff_cache
