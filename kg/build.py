@@ -9,11 +9,14 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as pkg_version
 from pathlib import Path
 
-from pyoxigraph import Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.errors import CurationError, CurationErrors
 from kg.graph import build_quads
 from kg.load import Corpus, load_corpus
+from kg.mappings import MappingSet, load_mappings
 from kg.release import serialize_release, write_release
+from kg.vocab import GRAPH_MAPPINGS, RDFS, vocab
 
 __all__ = ["BuildResult", "Paths", "build", "dmkg_version"]
 
@@ -42,6 +45,7 @@ class BuildResult:
     out: Path
     corpus: Corpus
     quads: list[Quad]
+    mappings: MappingSet
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -49,21 +53,53 @@ Check = Callable[[Corpus, list[Quad]], None]
 """A release gate: raises to stop the build before anything is written."""
 
 
+def _mapping_subjects(corpus: Corpus, quads: list[Quad]) -> dict[str, str]:
+    """CURIE -> label of everything a mapping may have as subject: entities and our classes."""
+    subjects = {
+        f"dmkgid:{e.kind.value}/{ident}": e.entity.label for ident, e in corpus.entities.items()
+    }
+    label = NamedNode(RDFS + "label")
+    classes = {NamedNode(vocab(c)): c for c in corpus.classes}
+    for q in quads:
+        if q.predicate == label and q.subject in classes and isinstance(q.object, Literal):
+            subjects[f"dmkg:{classes[q.subject]}"] = q.object.value  # type: ignore[index]
+    return subjects
+
+
+def load_inputs(paths: Paths) -> tuple[Corpus, list[Quad], MappingSet]:
+    """Curated files and mappings -> checked records and quads; every curation error of both
+    is raised together."""
+    errors: list[CurationError] = []
+    try:
+        corpus = load_corpus(paths.data, paths.ontology_file)
+    except CurationErrors as exc:
+        errors += exc.errors
+        try:  # still check the mapping tables themselves, for one complete report
+            load_mappings(paths.data)
+        except CurationErrors as more:
+            errors += more.errors
+        raise CurationErrors(errors) from None
+    quads = build_quads(corpus, paths.ontology_file)
+    mappings = load_mappings(paths.data, _mapping_subjects(corpus, quads))
+    g = NamedNode(GRAPH_MAPPINGS)
+    quads += [Quad(NamedNode(s), NamedNode(p), NamedNode(o), g) for s, p, o in mappings.triples()]
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return corpus, quads, mappings
+
+
 def build(paths: Paths, out: Path, checks: tuple[Check, ...] = ()) -> BuildResult:
     """Build a release into ``out``. Any error (curation, check, I/O) leaves ``out`` as it was."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    corpus = load_corpus(paths.data, paths.ontology_file)
-    timings["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    quads = build_quads(corpus, paths.ontology_file)
-    timings["graph"] = time.perf_counter() - t
+    corpus, quads, mappings = load_inputs(paths)
+    timings["load+graph"] = time.perf_counter() - t
     for check in checks:
         t = time.perf_counter()
         check(corpus, quads)
         timings[getattr(check, "__name__", "check")] = time.perf_counter() - t
     t = time.perf_counter()
     files = serialize_release(quads)
+    files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
     extra = {
         "claims": len(corpus.claims),
         "sources": sorted(corpus.sources),
@@ -71,4 +107,4 @@ def build(paths: Paths, out: Path, checks: tuple[Check, ...] = ()) -> BuildResul
     }
     write_release(files, quads, out, dmkg_version(), extra)
     timings["write"] = time.perf_counter() - t
-    return BuildResult(out, corpus, quads, timings)
+    return BuildResult(out, corpus, quads, mappings, timings)

@@ -27,6 +27,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_mappings(args: argparse.Namespace) -> int:
+    from kg.build import dmkg_version
+    from kg.mappings import check, export
+
+    paths = _paths(args)
+    if args.action == "check":
+        for line in check(paths.data, paths.ontology_file):
+            print(line)
+        return 0
+    out = Path(args.out)
+    mapping_set = export(paths.data, out, dmkg_version(), paths.ontology_file)
+    print(f"wrote {out}: {len(mapping_set)} mappings")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Drug Monograph Knowledge Graph tools")
     p.add_argument("--data", default="data", help="curated data folder (default: data)")
@@ -35,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the release from data/ (validated, atomic)")
     b.add_argument("--out", default="dist", help="release folder (default: dist)")
     b.set_defaults(func=_cmd_build)
+    m = sub.add_parser("mappings", help="check or export the SSSOM mappings of data/mappings")
+    m.add_argument("action", choices=("check", "export"))
+    m.add_argument(
+        "--out", default="mappings.sssom.tsv", help="export target (default: %(default)s)"
+    )
+    m.set_defaults(func=_cmd_mappings)
     return p
 
 

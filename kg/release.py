@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-RELEASE_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl")
+RELEASE_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl", "mappings.sssom.tsv")
 
 
 def _ser(data: list[Triple] | list[Quad], fmt: RdfFormat) -> bytes:

@@ -1,50 +1,47 @@
-"""Named terms: every IRI the code writes comes from here, never from a string literal elsewhere."""
+"""Named terms: every IRI the code writes comes from here, never from a string literal elsewhere.
+
+Namespaces are a slice of the one project prefix map (``kg/prefixes.json``, seeded from the
+Bioregistry), so the build, the API and the exports cannot disagree about a prefix.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
+from kg.prefixes import curie_map
+
 __all__ = [
-    "BASE", "DCTERMS", "DMKG", "GRAPH", "ID", "OA", "OBO", "OWL", "PREFIXES", "PROV", "QUDT",
-    "RDF", "RDFS", "SKOS", "UNIT", "XSD", "entity_iri", "graph_iri", "vocab",
+    "BASE", "DCTERMS", "DMKG", "GRAPH", "GRAPH_ENTITIES", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY",
+    "ID", "OA", "OBO", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SKOS", "UNIT", "XSD",
+    "entity_iri", "graph_iri", "vocab",
 ]  # fmt: skip
 
-BASE: Final = "https://w3id.org/dmkg/"
-DMKG: Final = BASE + "vocab/"
-ID: Final = BASE + "id/"
+PREFIXES: Final[dict[str, str]] = curie_map(
+    ("dmkg", "dmkgid", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "oa", "prov", "obo",
+     "qudt", "unit")
+)  # fmt: skip
+"""Prefixes written into Turtle, TriG and the JSON-LD context of a release."""
+
+DMKG: Final = PREFIXES["dmkg"]
+ID: Final = PREFIXES["dmkgid"]
+BASE: Final = ID.removesuffix("id/")
 GRAPH: Final = BASE + "graph/"
 
-RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
-OWL: Final = "http://www.w3.org/2002/07/owl#"
-XSD: Final = "http://www.w3.org/2001/XMLSchema#"
-SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS: Final = "http://purl.org/dc/terms/"
-OA: Final = "http://www.w3.org/ns/oa#"
-PROV: Final = "http://www.w3.org/ns/prov#"
-OBO: Final = "http://purl.obolibrary.org/obo/"
-QUDT: Final = "http://qudt.org/schema/qudt/"
-UNIT: Final = "http://qudt.org/vocab/unit/"
-
-PREFIXES: Final[dict[str, str]] = {
-    "dmkg": DMKG,
-    "dmkgid": ID,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "oa": OA,
-    "prov": PROV,
-    "obo": OBO,
-    "qudt": QUDT,
-    "unit": UNIT,
-}
-"""Prefixes written into Turtle, TriG and the JSON-LD context of a release."""
+RDF: Final = PREFIXES["rdf"]
+RDFS: Final = PREFIXES["rdfs"]
+OWL: Final = PREFIXES["owl"]
+XSD: Final = PREFIXES["xsd"]
+SKOS: Final = PREFIXES["skos"]
+DCTERMS: Final = PREFIXES["dcterms"]
+OA: Final = PREFIXES["oa"]
+PROV: Final = PREFIXES["prov"]
+OBO: Final = PREFIXES["obo"]
+QUDT: Final = PREFIXES["qudt"]
+UNIT: Final = PREFIXES["unit"]
 
 GRAPH_ONTOLOGY: Final = GRAPH + "ontology"
 GRAPH_ENTITIES: Final = GRAPH + "entities"
+GRAPH_MAPPINGS: Final = GRAPH + "mappings"
 
 
 def vocab(local: str) -> str:

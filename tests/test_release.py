@@ -56,7 +56,7 @@ def test_every_format_parses_to_the_same_graph(built: BuildResult) -> None:
 def test_one_named_graph_per_source(built: BuildResult) -> None:
     graphs = set(verify_release(built.out)["graphs"])
     sources = {p.stem for p in (ROOT / "data" / "sources").glob("*.yaml")}
-    assert graphs == {f"{GRAPH}ontology", f"{GRAPH}entities"} | {
+    assert graphs == {f"{GRAPH}ontology", f"{GRAPH}entities", f"{GRAPH}mappings"} | {
         f"{GRAPH}source/{s}" for s in sources
     }
 
@@ -221,3 +221,44 @@ def test_rebuild_swaps_the_release_and_leaves_no_temporary_folders(
 def test_every_claim_type_is_used_and_counted(built: BuildResult) -> None:
     used = Counter(c.claim.type for c in built.corpus.claims)
     assert set(used) == set(CLAIM_SPECS), set(CLAIM_SPECS) - set(used)
+
+
+def test_mappings_become_skos_triples_and_the_release_sssom(
+    built: BuildResult, graph: rdflib.Graph
+) -> None:
+    anakinra = rdflib.URIRef("https://w3id.org/dmkg/id/drug/anakinra")
+    assert (
+        anakinra,
+        rdflib.SKOS.exactMatch,
+        rdflib.URIRef("https://go.drugbank.com/drugs/DB00026"),
+    ) in graph
+    sssom = (built.out / "mappings.sssom.tsv").read_text(encoding="utf-8")
+    assert "dmkgid:drug/anakinra\tanakinra\tskos:exactMatch\tdrugbank:DB00026\tAnakinra" in sssom
+    assert len(built.mappings) == len(
+        list(graph.triples((None, rdflib.SKOS.exactMatch, None)))
+    ) + sum(
+        len(list(graph.triples((None, p, None))))
+        for p in (
+            rdflib.SKOS.closeMatch,
+            rdflib.SKOS.broadMatch,
+            rdflib.SKOS.narrowMatch,
+            rdflib.SKOS.relatedMatch,
+        )
+    )
+
+
+def test_a_wrong_mapping_label_fails_the_build_with_the_curation_errors(
+    tmp_path: Path, data_copy
+) -> None:  # type: ignore[no-untyped-def]
+    paths: Paths = data_copy()
+    table = paths.data / "mappings" / "drugs.sssom.tsv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("\tCanakinumab\t", "\tCanakinumab X\t"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CurationErrors) as info:
+        build(paths, tmp_path / "out")
+    assert any(
+        "drugs.sssom.tsv" in str(e.path) and e.field == "object_label" for e in info.value.errors
+    ), info.value.errors
+    assert not (tmp_path / "out").exists()
