@@ -42,6 +42,14 @@ def _cmd_mappings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from kg.synth import synthesize
+
+    stats = synthesize(Path(args.out), args.drugs, args.seed, args.defects)
+    print(f"wrote {args.out}: {stats.drugs} drugs, {stats.claims} claims, {stats.defects} defects")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Drug Monograph Knowledge Graph tools")
     p.add_argument("--data", default="data", help="curated data folder (default: data)")
@@ -56,6 +64,12 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="mappings.sssom.tsv", help="export target (default: %(default)s)"
     )
     m.set_defaults(func=_cmd_mappings)
+    sy = sub.add_parser("synth", help="write a deterministic synthetic corpus in the data/ format")
+    sy.add_argument("--drugs", type=int, required=True)
+    sy.add_argument("--seed", type=int, default=0)
+    sy.add_argument("--defects", type=int, default=0, help="drugs given a duplicate label")
+    sy.add_argument("--out", required=True)
+    sy.set_defaults(func=_cmd_synth)
     return p
 
 

@@ -265,9 +265,8 @@ def load_mappings(data_dir: Path, subjects: MappingABC[str, str] | None = None) 
     errors: list[CurationError] = []
     labels = read_labels(folder / "labels", errors)
     mappings: list[Mapping] = []
+    # a corpus without mapping tables (a new or synthetic one) simply has no mappings
     paths = sorted(folder.glob("*.sssom.tsv"))
-    if not paths:
-        errors.append(CurationError(folder, None, None, "no *.sssom.tsv mapping tables"))
     for path in paths:
         table = read_table(path, errors)
         if table is None:
