@@ -12,6 +12,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import CurationError, CurationErrors
+from kg.export import export_files
 from kg.graph import build_quads
 from kg.load import Corpus, load_corpus
 from kg.mappings import MappingSet, load_mappings
@@ -100,6 +101,8 @@ def build(paths: Paths, out: Path, checks: tuple[Check, ...] = ()) -> BuildResul
     t = time.perf_counter()
     files = serialize_release(quads)
     files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
+    class_labels = {k.removeprefix("dmkg:"): v for k, v in _mapping_subjects(corpus, quads).items()}
+    files.update(export_files(corpus, quads, mappings, class_labels))
     extra = {
         "claims": len(corpus.claims),
         "sources": sorted(corpus.sources),

@@ -50,6 +50,27 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = {
+    "owl": ("kg.owl",), "kgx": ("kgx_nodes.tsv", "kgx_edges.tsv"), "ttl": ("kg.ttl",),
+    "nt": ("kg.nt",), "jsonld": ("kg.jsonld",), "trig": ("kg.trig",), "sssom": ("mappings.sssom.tsv",),
+}  # fmt: skip
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import shutil
+
+    from kg.release import verify_release
+
+    release = Path(args.release)
+    verify_release(release)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in EXPORT_FORMATS[args.format]:
+        shutil.copyfile(release / name, out / name)
+        print(out / name)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Drug Monograph Knowledge Graph tools")
     p.add_argument("--data", default="data", help="curated data folder (default: data)")
@@ -64,6 +85,11 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="mappings.sssom.tsv", help="export target (default: %(default)s)"
     )
     m.set_defaults(func=_cmd_mappings)
+    ex = sub.add_parser("export", help="copy one export format out of a verified release")
+    ex.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
+    ex.add_argument("--release", default="dist")
+    ex.add_argument("--out", required=True, help="folder to write into")
+    ex.set_defaults(func=_cmd_export)
     sy = sub.add_parser("synth", help="write a deterministic synthetic corpus in the data/ format")
     sy.add_argument("--drugs", type=int, required=True)
     sy.add_argument("--seed", type=int, default=0)

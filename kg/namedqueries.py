@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph
 import rdflib
 
+from kg import prefixes as prefixes_map
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -163,11 +164,11 @@ def _term(
     if param.type is ParamType.IRI:
         return _iri(name, value)
     if param.type is ParamType.CURIE:
-        m = _CURIE.match(value)
-        if not m or m["prefix"] not in prefixes:
-            known = ", ".join(sorted(prefixes))
-            raise ParamError(name, f"expected a CURIE with a known prefix ({known}), got {value!r}")
-        return _iri(name, prefixes[m["prefix"]] + m["local"])
+        # the project prefix map: pattern-checked, case standardised, unknown prefixes refused
+        try:
+            return _iri(name, prefixes_map.expand(prefixes_map.standardize(value)))
+        except prefixes_map.CurieError as exc:
+            raise ParamError(name, str(exc)) from None
     if param.type is ParamType.INTEGER:
         if not re.match(r"^[+-]?\d{1,18}$", value):
             raise ParamError(name, f"expected an integer, got {value!r}")

@@ -39,7 +39,10 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-RELEASE_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl", "mappings.sssom.tsv")
+RELEASE_FILES = (
+    "kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl", "mappings.sssom.tsv",
+    "kg.owl", "kgx_nodes.tsv", "kgx_edges.tsv",
+)  # fmt: skip
 
 
 def _ser(data: list[Triple] | list[Quad], fmt: RdfFormat) -> bytes:
