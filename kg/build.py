@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.errors import CurationError, CurationErrors
+from kg.errors import BuildError, CurationError, CurationErrors
 from kg.export import export_files
 from kg.graph import build_quads
 from kg.load import Corpus, load_corpus
@@ -19,7 +19,7 @@ from kg.mappings import MappingSet, load_mappings
 from kg.release import serialize_release, write_release
 from kg.vocab import GRAPH_MAPPINGS, RDFS, vocab
 
-__all__ = ["BuildResult", "Paths", "build", "dmkg_version"]
+__all__ = ["BuildResult", "Check", "Paths", "build", "default_checks", "dmkg_version"]
 
 
 def dmkg_version() -> str:
@@ -40,6 +40,10 @@ class Paths:
     def ontology_file(self) -> Path:
         return self.ontology / "dmkg.ttl"
 
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology / "shapes.ttl"
+
 
 @dataclass
 class BuildResult:
@@ -50,8 +54,19 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-Check = Callable[[Corpus, list[Quad]], None]
-"""A release gate: raises to stop the build before anything is written."""
+Check = Callable[[Corpus, list[Quad]], dict[str, bytes]]
+"""A release gate: raises to stop the build before anything is written; otherwise returns
+extra release files (validation report, inferred graph) to publish with the release."""
+
+
+def default_checks(paths: Paths | None = None) -> tuple[Check, Check]:
+    """The gates of ``kg build``: SHACL validation (shapes of ``paths.ontology``), then OWL
+    reasoning (HermiT)."""
+    from kg.reason import reasoning_gate
+    from kg.validate import shacl_gate
+
+    paths = paths or Paths()
+    return shacl_gate(paths.shapes_file, paths.ontology_file), reasoning_gate()
 
 
 def _mapping_subjects(corpus: Corpus, quads: list[Quad]) -> dict[str, str]:
@@ -94,15 +109,20 @@ def build(paths: Paths, out: Path, checks: tuple[Check, ...] = ()) -> BuildResul
     t = time.perf_counter()
     corpus, quads, mappings = load_inputs(paths)
     timings["load+graph"] = time.perf_counter() - t
+    checked: dict[str, bytes] = {}
     for check in checks:
         t = time.perf_counter()
-        check(corpus, quads)
+        checked.update(check(corpus, quads))
         timings[getattr(check, "__name__", "check")] = time.perf_counter() - t
     t = time.perf_counter()
     files = serialize_release(quads)
     files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
     class_labels = {k.removeprefix("dmkg:"): v for k, v in _mapping_subjects(corpus, quads).items()}
     files.update(export_files(corpus, quads, mappings, class_labels))
+    clash = sorted(set(files) & set(checked))
+    if clash:
+        raise BuildError(f"a build check returned release files that already exist: {clash}")
+    files.update(checked)
     extra = {
         "claims": len(corpus.claims),
         "sources": sorted(corpus.sources),

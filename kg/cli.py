@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.build import Paths, build
+from kg.build import Paths, build, default_checks
 from kg.errors import BuildError, CurationErrors, ReleaseError
 
 __all__ = ["main"]
@@ -18,7 +18,8 @@ def _paths(args: argparse.Namespace) -> Paths:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    result = build(_paths(args), Path(args.out))
+    paths = _paths(args)
+    result = build(paths, Path(args.out), default_checks(paths))
     print(
         f"built {result.out}: {len(result.corpus.claims)} claims from "
         f"{len(result.corpus.sources)} sources, {len(result.quads)} quads "
@@ -79,6 +80,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the release from data/ (validated, atomic)")
     b.add_argument("--out", default="dist", help="release folder (default: dist)")
     b.set_defaults(func=_cmd_build)
+    from kg.checks_cli import add_check_commands  # validate, reason, report
+
+    add_check_commands(sub)
     m = sub.add_parser("mappings", help="check or export the SSSOM mappings of data/mappings")
     m.add_argument("action", choices=("check", "export"))
     m.add_argument(
@@ -96,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
     sy.add_argument("--defects", type=int, default=0, help="drugs given a duplicate label")
     sy.add_argument("--out", required=True)
     sy.set_defaults(func=_cmd_synth)
+    from kg.api import add_commands  # serve, query (lazy: the API is not needed to build)
+
+    add_commands(sub)
     return p
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BuildError", "CurationError", "CurationErrors", "ReleaseError"]
+__all__ = [
+    "BuildError", "CurationError", "CurationErrors", "InconsistentOntologyError", "OfflineError",
+    "ReasonerError", "ReleaseError", "ValidationFailedError",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, order=True)
@@ -47,6 +50,25 @@ class CurationErrors(Exception):
 
 class BuildError(Exception):
     """A build step failed for a reason other than curated input (I/O, reasoner, validation)."""
+
+
+class OfflineError(BuildError):
+    """Something would have been fetched over the network (``owl:imports``, a remote context):
+    the build is offline, so it is refused instead."""
+
+
+class ValidationFailedError(BuildError):
+    """The graph does not conform to the SHACL shapes; the message lists the violations with
+    focus node, path, message and the curated file and line."""
+
+
+class ReasonerError(BuildError):
+    """The reasoner could not run to completion (time limit, memory cap, Java error)."""
+
+
+class InconsistentOntologyError(ReasonerError):
+    """The ontology plus data is inconsistent, or has unsatisfiable classes (named in the
+    message); nothing is published."""
 
 
 class ReleaseError(Exception):

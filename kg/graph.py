@@ -405,7 +405,13 @@ def _note_quads(corpus: Corpus, ln: LoadedNote) -> list[Quad]:
     t: list[tuple[NamedNode, NamedNode, Literal | NamedNode]] = [
         (s, _A, _v("CuratorNote")),
         (s, _A, NamedNode(OA + "Annotation")),
-        (s, _LABEL, _en(f"{ln.note.kind.value.replace('-', ' ')}: {ln.span.exact[:80]}")),
+        (
+            s,
+            _LABEL,
+            _en(
+                f"{ln.note.kind.value.replace('-', ' ')}: {' '.join(ln.span.exact.split())[:80].rstrip()}"
+            ),
+        ),
         (s, NamedNode(OA + "motivatedBy"), NamedNode(OA + "commenting")),
         (s, NamedNode(OA + "bodyValue"), _en(" ".join(ln.note.note.split()))),
         (s, _v("noteKind"), _v(NOTE_KIND[ln.note.kind])),

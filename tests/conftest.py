@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildResult, Paths, build
+from kg.build import BuildResult, Paths, build, default_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
@@ -16,8 +16,8 @@ PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The asserted release of the real curated data (no gates: the stages under test)."""
-    return build(PATHS, tmp_path_factory.mktemp("release") / "dist")
+    """The release of the real curated data, built as `kg build` does (validated, reasoned)."""
+    return build(PATHS, tmp_path_factory.mktemp("release") / "dist", default_checks(PATHS))
 
 
 @pytest.fixture
