@@ -28,6 +28,7 @@ from kg.errors import ReleaseError
 from kg.vocab import GRAPH_ONTOLOGY, PREFIXES
 
 __all__ = [
+    "GATE_FILES",
     "MANIFEST",
     "RELEASE_FILES",
     "jsonld_context",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
+GATE_FILES = ("validation.ttl", "validation.json", "kg-inferred.ttl", "kg-full.ttl")
+"""Files the release gates (SHACL validation, reasoning) add to a release."""
 RELEASE_FILES = (
     "kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "ontology.ttl", "mappings.sssom.tsv",
     "kg.owl", "kgx_nodes.tsv", "kgx_edges.tsv",

@@ -11,7 +11,7 @@ from typing import Final
 from kg.prefixes import curie_map
 
 __all__ = [
-    "BASE", "DCTERMS", "DMKG", "GRAPH", "GRAPH_ENTITIES", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY",
+    "BASE", "DCTERMS", "DMKG", "GRAPH", "GRAPH_ENTITIES", "GRAPH_INFERRED", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY",
     "ID", "OA", "OBO", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SKOS", "UNIT", "XSD",
     "entity_iri", "graph_iri", "vocab",
 ]  # fmt: skip
@@ -42,6 +42,8 @@ UNIT: Final = PREFIXES["unit"]
 GRAPH_ONTOLOGY: Final = GRAPH + "ontology"
 GRAPH_ENTITIES: Final = GRAPH + "entities"
 GRAPH_MAPPINGS: Final = GRAPH + "mappings"
+GRAPH_INFERRED: Final = GRAPH + "inferred"
+"""Served only: the reasoner's conclusions (kg-inferred.ttl), beside the asserted graphs."""
 
 
 def vocab(local: str) -> str:
