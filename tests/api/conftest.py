@@ -7,6 +7,7 @@ limits so the time-limit and saturation tests stay fast; every server started is
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -147,8 +149,6 @@ def start_server(release_dir: Path, store_cache: Path) -> Iterator[StartServer]:
 def served_triples(release_dir: Path) -> tuple[int, int]:
     """(quads, distinct triples) the service holds: the release's graphs plus the inferred
     graph the store adds from kg-inferred.ttl."""
-    import json
-
     import pyoxigraph
 
     def triples(name: str) -> set[str]:
@@ -159,3 +159,16 @@ def served_triples(release_dir: Path) -> tuple[int, int]:
     asserted, inferred = triples("kg.nt"), triples("kg-inferred.ttl")
     manifest = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
     return sum(manifest["graphs"].values()) + len(inferred), len(asserted | inferred)
+
+
+@pytest.fixture(scope="module")
+def client(live_server: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the shared live server."""
+    with httpx.Client(base_url=live_server, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def manifest(release_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
+    return data

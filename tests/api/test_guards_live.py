@@ -63,12 +63,6 @@ def listener() -> Iterator[Listener]:
         lst.close()
 
 
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
-
-
 def is_problem(r: httpx.Response, status: int) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json")

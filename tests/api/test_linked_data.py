@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -41,12 +40,6 @@ def _claim_iris() -> list[str]:
 
 
 CLAIMS = _claim_iris()
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
 
 
 def _path(iri: str) -> str:

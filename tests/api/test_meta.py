@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +18,6 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DATASET = "https://w3id.org/dmkg/void#dmkg"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def manifest(release_dir: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
-    return data
 
 
 def _void(client: httpx.Client, media: str, fmt: RdfFormat) -> dict[str, list[str]]:

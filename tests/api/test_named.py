@@ -4,7 +4,6 @@ same answers as rdflib on kg.ttl for every query in queries/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 QUERIES = load_named_queries(ROOT / "queries")
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,6 @@ import pytest
 QUOTE = "The usual dose for adults is 100mg (one syringe) once a day."
 COLLECTIONS = ("drugs", "targets", "conditions", "adverse-events", "sources")
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
 
 
 def _problem(r: httpx.Response, status: int) -> dict[str, Any]:

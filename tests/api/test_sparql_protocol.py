@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,18 +20,6 @@ CONSTRUCT = (
     PRE + "CONSTRUCT { ?drug rdfs:label ?label } WHERE { ?drug a dmkg:Drug ; rdfs:label ?label }"
 )
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@pytest.fixture(scope="module")
-def client(live_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server, timeout=30) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def manifest(release_dir: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((release_dir / "manifest.json").read_text())
-    return data
 
 
 def problem(r: httpx.Response, status: int) -> dict[str, Any]:
