@@ -148,11 +148,10 @@ def load_named_queries(folder: Path) -> dict[str, NamedQuery]:
 
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9._-]*):(?P<local>\S*)$")
 
 
 def _iri(name: str, value: str) -> pyoxigraph.NamedNode:
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
         raise ParamError(name, f"expected an absolute http(s) IRI, got {value!r}")
     return pyoxigraph.NamedNode(value)
 
@@ -170,17 +169,17 @@ def _term(
         except prefixes_map.CurieError as exc:
             raise ParamError(name, str(exc)) from None
     if param.type is ParamType.INTEGER:
-        if not re.match(r"^[+-]?\d{1,18}$", value):
+        if not re.fullmatch(r"[+-]?\d{1,18}", value):
             raise ParamError(name, f"expected an integer, got {value!r}")
         return pyoxigraph.Literal(
             str(int(value)), datatype=pyoxigraph.NamedNode(rdflib.XSD.integer)
         )
     if param.type is ParamType.DECIMAL:
-        if not re.match(r"^[+-]?(\d{1,15}(\.\d{0,10})?|\.\d{1,10})$", value):
+        if not re.fullmatch(r"[+-]?(\d{1,15}(\.\d{0,10})?|\.\d{1,10})", value):
             raise ParamError(name, f"expected a decimal number, got {value!r}")
         return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(rdflib.XSD.decimal))
     if param.type is ParamType.LANGUAGE:
-        if not _LANG.match(value):
+        if not _LANG.fullmatch(value):
             raise ParamError(name, f"expected a BCP 47 language tag, got {value!r}")
         return pyoxigraph.Literal(value.lower())
     if len(value) > 1000:

@@ -9,6 +9,9 @@ read-only. Worker processes open the same folder read-only too.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import os
 import re
 import shutil
 import tempfile
@@ -19,7 +22,7 @@ from typing import Any
 import pyoxigraph
 
 from kg.errors import ReleaseError
-from kg.release import verify_release
+from kg.release import MANIFEST
 from kg.vocab import GRAPH_INFERRED
 
 __all__ = ["STORE_FORMAT", "Release", "default_cache_dir", "open_release", "open_store"]
@@ -38,6 +41,13 @@ class Release:
     store: pyoxigraph.Store
     store_path: Path
     graphs: frozenset[str] = field(default_factory=frozenset)
+    pinned: dict[str, int] = field(default_factory=dict)
+    """Open descriptors of the release's files (name -> fd), taken when the release was
+    verified: a rebuild swaps the folder, but the service keeps serving these very files."""
+
+    def file_path(self, name: str) -> Path:
+        """A path that reads the pinned file (``/proc/self/fd/N`` on Linux), or the folder's."""
+        return _pinned_path(self.dir, self.pinned, name)
 
     @property
     def id(self) -> str:
@@ -56,13 +66,12 @@ def _key(manifest: dict[str, Any]) -> str:
     return re.sub(r"[^A-Za-z0-9._+-]", "_", raw)
 
 
-def _build(trig: Path, target: Path) -> None:
+def _build(trig: Path, target: Path, inferred: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         store = pyoxigraph.Store(str(staging / "db"))
         store.bulk_load(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
-        inferred = trig.with_name("kg-inferred.ttl")
         if inferred.is_file():  # the reasoner's conclusions, in a graph of their own
             store.bulk_load(
                 path=str(inferred),
@@ -88,11 +97,56 @@ def open_store(path: Path) -> pyoxigraph.Store:
     return pyoxigraph.Store.read_only(str(path / "db"))
 
 
+def _read_fd(fd: int) -> bytes:
+    chunks, offset = [], 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _pin_and_verify(release_dir: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Open the manifest and every file it lists, then check the checksums on those open files:
+    what is verified is exactly what is served, even if the folder is swapped meanwhile."""
+    pinned: dict[str, int] = {}
+    try:
+        try:
+            pinned[MANIFEST] = os.open(release_dir / MANIFEST, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError as exc:
+            raise ReleaseError(
+                f"{release_dir} is not a release: {MANIFEST} is missing (run `kg build`)"
+            ) from exc
+        try:
+            manifest: dict[str, Any] = json.loads(_read_fd(pinned[MANIFEST]))
+        except json.JSONDecodeError as exc:
+            raise ReleaseError(
+                f"{release_dir / MANIFEST}:{exc.lineno}:{exc.colno}: malformed manifest: {exc.msg}"
+            ) from exc
+        for name, info in manifest.get("files", {}).items():
+            path = release_dir / name
+            with contextlib.suppress(FileNotFoundError):
+                pinned[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = pinned.get(name)
+            if fd is None or hashlib.sha256(_read_fd(fd)).hexdigest() != info["sha256"]:
+                raise ReleaseError(f"{path}: missing or does not match the manifest checksum")
+    except BaseException:
+        for fd in pinned.values():
+            os.close(fd)
+        raise
+    return manifest, pinned
+
+
+def _pinned_path(release_dir: Path, pinned: dict[str, int], name: str) -> Path:
+    fd = pinned.get(name)
+    proc = Path(f"/proc/self/fd/{fd}")
+    return proc if fd is not None and proc.exists() else release_dir / name
+
+
 def open_release(release_dir: Path, cache_dir: Path | None = None) -> Release:
     """Verify the release against its manifest and open (building once) its store."""
     release_dir = release_dir.absolute()
-    manifest = verify_release(release_dir)
-    trig = release_dir / "kg.trig"
+    manifest, pinned = _pin_and_verify(release_dir)
+    trig = _pinned_path(release_dir, pinned, "kg.trig")
     if not trig.is_file():
         raise ReleaseError(f"{release_dir}: kg.trig is missing")
     target = (cache_dir or default_cache_dir(release_dir)) / _key(manifest)
@@ -100,10 +154,10 @@ def open_release(release_dir: Path, cache_dir: Path | None = None) -> Release:
         if target.exists():  # left by an older crash: not marked complete
             with contextlib.suppress(OSError):
                 shutil.rmtree(target)
-        _build(trig, target)
+        _build(trig, target, _pinned_path(release_dir, pinned, "kg-inferred.ttl"))
     try:
         store = open_store(target)
     except OSError as exc:
         raise ReleaseError(f"{target}: cannot open the cached store ({exc})") from exc
     graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, pyoxigraph.NamedNode))
-    return Release(release_dir, manifest, store, target, graphs)
+    return Release(release_dir, manifest, store, target, graphs, pinned)

@@ -81,6 +81,8 @@ def test_parameters_are_bound_not_pasted(engines: tuple[pyoxigraph.Store, rdflib
     query = QUERIES["indications"]
     with pytest.raises(ParamError):
         bind(query, {"drug": "https://x/> } UNION { ?s ?p ?o"})
+    with pytest.raises(ParamError):  # `$` alone would accept a trailing newline
+        bind(query, {"drug": "https://w3id.org/dmkg/id/drug/anakinra\n"})
     store, _ = engines
     rows = list(
         solutions_as_rows(

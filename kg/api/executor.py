@@ -83,11 +83,13 @@ class Job:
     offset: int = 0
     limit: int | None = None
     max_rows: int = 10_000
+    base_iri: str | None = None
+    """Base of relative IRIs in the query (the endpoint's URL, as the protocol allows)."""
 
     def key(self, release: str) -> tuple[object, ...]:
         subs = tuple((k, str(v)) for k, v in self.substitutions)
         return (release, self.query, self.media_type, self.default_graphs, self.named_graphs,
-                subs, self.offset, self.limit, self.max_rows)  # fmt: skip
+                subs, self.offset, self.limit, self.max_rows, self.base_iri)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,10 @@ def execute(store: pyoxigraph.Store, job: Job) -> Outcome | Failure:
     start = time.perf_counter()
     subs = {pyoxigraph.Variable(k): v for k, v in job.substitutions}
     try:
-        result = store.query(job.query, substitutions=subs or None, **_dataset_options(job))
+        options = _dataset_options(job)
+        if job.base_iri is not None:
+            options["base_iri"] = job.base_iri
+        result = store.query(job.query, substitutions=subs or None, **options)
         cap = job.limit if job.limit is not None else job.max_rows
         if isinstance(result, QuerySolutions):
             variables = [v.value for v in result.variables]

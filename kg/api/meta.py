@@ -141,10 +141,10 @@ def prefixes(
 
 
 # -------------------------------------------------------------------- dumps
-def _etag(release_dir: Path, name: str, manifest: dict[str, Any]) -> str:
+def _etag(path: Path, name: str, manifest: dict[str, Any]) -> str:
     sha = manifest.get("files", {}).get(name, {}).get("sha256")
     if not sha:  # manifest.json itself is not listed in the manifest
-        sha = _file_sha256(str(release_dir / name), (release_dir / name).stat().st_mtime_ns)
+        sha = _file_sha256(str(path), path.stat().st_mtime_ns)
     return f'"{sha}"'
 
 
@@ -167,12 +167,43 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     return False
 
 
+@cache
+def _file_json(path: str, _mtime: int) -> Any:
+    import json
+
+    return json.loads(Path(path).read_bytes())
+
+
+def _unchanged(release: Any, name: str) -> bool:
+    """Whether the file on disk is still the one of the release the service opened: a rebuild
+    swaps the folder under a running service, whose store and manifest stay the old ones."""
+    path = release.dir / name
+    try:
+        mtime = path.stat().st_mtime_ns
+        if name == MANIFEST:
+            return bool(_file_json(str(path), mtime) == release.manifest)
+        expected = release.manifest.get("files", {}).get(name, {}).get("sha256")
+        return expected is None or _file_sha256(str(path), mtime) == expected
+    except (OSError, ValueError):
+        return False
+
+
 def _file(request: Request, name: str, media: str, extra: dict[str, str] | None = None) -> Response:
     release = request.app.state.release
-    path: Path = release.dir / name
-    mtime = (release.dir / MANIFEST).stat().st_mtime
+    # the files opened (and verified) with the release, even if the folder was swapped since
+    path: Path = release.file_path(name)
+    if name not in release.pinned and not _unchanged(release, name):  # not pinned: check
+        retry = str(request.app.state.settings.retry_after)
+        raise ProblemError(
+            503,
+            "Release changed",
+            f"the release folder was rebuilt after the service started (serving {release.id}); "
+            "restart the service to serve the new release",
+            headers={"Retry-After": retry},
+        )
+    mtime = release.file_path(MANIFEST).stat().st_mtime
     headers = {
-        "ETag": _etag(release.dir, name, release.manifest),
+        "ETag": _etag(path, name, release.manifest),
         "Last-Modified": formatdate(mtime, usegmt=True),
         "Cache-Control": CACHE_CONTROL,
         **(extra or {}),

@@ -92,6 +92,10 @@ async def list_queries(request: Request) -> JSONResponse:
     return JSONResponse({"queries": [_describe(q, base) for q in named.values()]})
 
 
+def _has_space(value: str) -> bool:
+    return any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+
+
 def _int(params: dict[str, str], name: str, default: int, high: int) -> int:
     raw = params.get(name)
     if raw is None:
@@ -133,10 +137,21 @@ async def run_named(request: Request, name: str) -> Response:
     limit = _int(params, "limit", min(settings.page_size, settings.max_rows), settings.max_rows)
     offset = _int(params, "offset", 0, _MAX_OFFSET)
     values = {k: v for k, v in params.items() if k not in PAGING}
+    for param in query.params:  # "$" in the validators' patterns lets a trailing newline in
+        raw = values.get(param.name)
+        if raw is not None and param.type is not ParamType.STRING and _has_space(raw):
+            raise ProblemError(
+                422,
+                "Invalid parameter",
+                f"parameter {param.name!r}: white space or control characters in a typed value",
+                parameter=param.name,
+            )
     try:
         terms = bind(query, values)
     except ParamError as exc:
         raise ProblemError(422, "Invalid parameter", str(exc), parameter=exc.name) from None
+    except ValueError as exc:  # a term the engine refuses: still the client's parameter
+        raise ProblemError(422, "Invalid parameter", f"invalid parameter value: {exc}") from None
     info = check_query(query.text, limits(settings))
     job = Job(
         query.text, media, query_has_dataset=info.has_dataset,

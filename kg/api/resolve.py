@@ -86,6 +86,11 @@ def resolve(
     else:
         assert iri is not None
         target, standard = iri, prefixes.compress(iri)
+    try:
+        NamedNode(target)  # pyoxigraph refuses what is no IRI (was a 500)
+    except ValueError as exc:
+        name = "curie" if curie is not None else "iri"
+        raise ProblemError(422, "Bad parameter", f"not an IRI: {exc}", parameter=name) from None
     store = request.app.state.release.store
     found: list[ResolvedEntity] = []
     if target.startswith(ID) and any(

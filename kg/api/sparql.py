@@ -158,8 +158,9 @@ async def answer(
     info = check_query(query, limits(settings))
     media = choose_media(info.form, request.headers.get("accept"), forced)
     job = Job(
-        query, media, default_graphs, named_graphs, info.has_dataset, max_rows=settings.max_rows
-    )
+        query, media, default_graphs, named_graphs, info.has_dataset, max_rows=settings.max_rows,
+        base_iri=_base_iri(request),
+    )  # fmt: skip
     service: QueryService = request.app.state.queries
     return outcome_response(await service.run(job))
 
@@ -267,6 +268,17 @@ async def sparql_options() -> Response:
 
 
 # --- without a query: service description or HTML page -------------------------------------------
+
+
+def _base_iri(request: Request) -> str | None:
+    """The endpoint URL as the base of relative IRIs in queries; None if it is no valid IRI
+    (the Host header is the client's)."""
+    endpoint = _endpoint(request)
+    try:
+        NamedNode(endpoint)
+    except ValueError:
+        return None
+    return endpoint
 
 
 def _endpoint(request: Request) -> str:
