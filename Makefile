@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run test lint typecheck unit expected clean
+.PHONY: install build run test lint typecheck unit expected clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ run: build
 	$(BIN)/kg serve --host $(HOST) --port $(PORT) --release dist
 
 lint: install
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg tests benchmarks
 
 typecheck: install
 	$(BIN)/mypy
@@ -32,6 +32,14 @@ unit: install
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+# Build benchmark on synthetic corpora (benchmarks/README.md); writes benchmarks/results.json
+# and benchmarks/RESULTS.md. The full one takes long and is not run by CI.
+bench-quick: install
+	$(BIN)/python benchmarks/run.py --sizes 200,1000
+
+bench: install
+	$(BIN)/python benchmarks/run.py --sizes 1000,10000,50000
 
 expected: install
 	$(BIN)/python tests/regen_expected.py

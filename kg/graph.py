@@ -50,7 +50,7 @@ from kg.vocab import (
     vocab,
 )
 
-__all__ = ["build_quads", "claim_iri", "ontology_quads", "ref_iri"]
+__all__ = ["build_quads", "claim_iri", "ontology_quads", "quad_key", "ref_iri"]
 
 _A = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
@@ -171,10 +171,15 @@ def build_quads(corpus: Corpus, ontology_file: Path) -> list[Quad]:
         quads += _claim_quads(corpus, claim)
     for note in corpus.notes:
         quads += _note_quads(corpus, note)
-    unique = {
-        (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)): q for q in quads
-    }
-    return [unique[k] for k in sorted(unique)]
+    return sorted(dict.fromkeys(quads), key=quad_key)
+
+
+def quad_key(q: Quad) -> tuple[str, str]:
+    """Sort key of a release's quads: graph, then subject, predicate, object as N-Triples.
+
+    ``str(q.triple)`` is ``"s p o"``; it orders exactly as the tuple ``(s, p, o)`` because no
+    term is a proper prefix of another that continues with a character below the space."""
+    return str(q.graph_name), str(q.triple)
 
 
 def _curated_in(corpus: Corpus, path: Path, line: int) -> Literal:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -317,19 +317,20 @@ def _locate(
     source: LoadedSource,
     ev: Evidence | SourceNote,
     path: Path,
-    line: int | None,
+    where: Callable[[], int | None],
     fld: str,
     what: str,
 ) -> Span | None:
+    """Locate a quote; ``where`` gives its line, asked only when an error is reported."""
     starts = find_occurrences(source.text, ev.quote)
     if not starts:
         near = closest_passage(source.text, ev.quote)
         hint = f"; closest passage: {near!r}" if near else ""
-        col.add(path, line, fld, f"{what}: quote not found in {source.meta.text}{hint}")
+        col.add(path, where(), fld, f"{what}: quote not found in {source.meta.text}{hint}")
         return None
     if ev.occurrence is None and len(starts) > 1:
         col.add(
-            path, line, fld,
+            path, where(), fld,
             f"{what}: quote occurs {len(starts)} times in {source.meta.text} "
             f"(at characters {', '.join(map(str, starts))}); say which with occurrence: N",
         )  # fmt: skip
@@ -337,7 +338,7 @@ def _locate(
     index = (ev.occurrence or 1) - 1
     if index >= len(starts):
         col.add(
-            path, line, fld,
+            path, where(), fld,
             f"{what}: occurrence {ev.occurrence} requested, the quote occurs {len(starts)} time(s)",
         )  # fmt: skip
         return None
@@ -463,12 +464,13 @@ def _load_claims(
         label = f"claim {i + 1} ({claim.type.value} {claim.subject}{' -> ' + claim.object if claim.object else ''})"
         _check_claim(col, corpus, claim, raw_claim, path, label)
         spans: list[Span] = []
-        raw_ev = raw_claim["evidence"]
         for j, ev in enumerate(claim.evidence):
-            ev_line, _fld = line_of(raw_ev, (j, "quote"))
-            span = _locate(
-                col, source, ev, path, ev_line, f"claims[{i}].evidence[{j}].quote", label
-            )
+
+            def where(j: int = j, raw_claim: Any = raw_claim) -> int | None:
+                return line_of(raw_claim, ("evidence", j, "quote"))[0]
+
+            fld = f"claims[{i}].evidence[{j}].quote"
+            span = _locate(col, source, ev, path, where, fld, label)
             if span is not None:
                 spans.append(span)
         key = claim_key(parsed.source, claim)
@@ -490,8 +492,11 @@ def _load_notes(
     raw_notes = raw.get("notes")
     for i, note in enumerate(parsed.notes):
         line = raw_notes.item_lines[i] if raw_notes is not None else None
-        q_line = line_of(raw_notes, (i, "quote"))[0] if raw_notes is not None else line
-        span = _locate(col, source, note, path, q_line, f"notes[{i}].quote", f"note {i + 1}")
+
+        def where(i: int = i, line: int | None = line) -> int | None:
+            return line_of(raw_notes, (i, "quote"))[0] if raw_notes is not None else line
+
+        span = _locate(col, source, note, path, where, f"notes[{i}].quote", f"note {i + 1}")
         if span is not None:
             corpus.notes.append(LoadedNote(note, parsed.source, path, line or 1, span))
 

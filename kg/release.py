@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from kg.errors import ReleaseError
 from kg.vocab import GRAPH_ONTOLOGY, PREFIXES
@@ -55,16 +55,19 @@ def _ser(data: list[Triple] | list[Quad], fmt: RdfFormat) -> bytes:
 
 
 def _triples(quads: Iterable[Quad]) -> list[Triple]:
-    unique = {(str(q.subject), str(q.predicate), str(q.object)): q.triple for q in quads}
-    return [unique[k] for k in sorted(unique)]
+    # str(Triple) is "s p o", which sorts as the tuple (s, p, o) (see kg.graph.quad_key)
+    return sorted(dict.fromkeys(q.triple for q in quads), key=str)
 
 
 def serialize_release(quads: list[Quad]) -> dict[str, bytes]:
     """Every release format from sorted quads. N-Triples lines are sorted as text, which makes
     the file canonical: diffs between two releases show exactly the triples that changed."""
     triples = _triples(quads)
-    ontology = _triples(q for q in quads if str(q.graph_name) == f"<{GRAPH_ONTOLOGY}>")
-    nt_lines = _ser(triples, RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    g = NamedNode(GRAPH_ONTOLOGY)
+    ontology = _triples(q for q in quads if q.graph_name == g)
+    # "\n" only: str.splitlines() also splits at U+0085, U+2028, U+2029, \x1c-\x1e, which
+    # N-Triples writes unescaped inside literals (it cut such a triple in two).
+    nt_lines = _ser(triples, RdfFormat.N_TRIPLES).decode("utf-8").split("\n")[:-1]
     return {
         "kg.ttl": _ser(triples, RdfFormat.TURTLE),
         "kg.nt": ("\n".join(sorted(nt_lines)) + "\n").encode("utf-8"),
@@ -90,13 +93,16 @@ def _jsonld(triples: list[Triple]) -> bytes:
 def _manifest(
     files: dict[str, bytes], quads: list[Quad], version: str, extra: dict[str, Any]
 ) -> bytes:
-    graphs = Counter(q.graph_name.value for q in quads if hasattr(q.graph_name, "value"))
+    graphs: Counter[str] = Counter()
+    for g, n in Counter(q.graph_name for q in quads).items():
+        if hasattr(g, "value"):
+            graphs[g.value] += n
     content = hashlib.sha256(files["kg.nt"]).hexdigest()
     body = {
         "name": "dmkg",
         "version": version,
         "release": f"{version}+{content[:12]}",
-        "triples": len(_triples(quads)),
+        "triples": len({q.triple for q in quads}),
         "graphs": dict(sorted(graphs.items())),
         "files": {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
