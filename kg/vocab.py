@@ -11,9 +11,37 @@ from typing import Final
 from kg.prefixes import curie_map
 
 __all__ = [
-    "BASE", "DCTERMS", "DMKG", "GRAPH", "GRAPH_ENTITIES", "GRAPH_INFERRED", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY",
-    "ID", "OA", "OBO", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SKOS", "UNIT", "XSD",
-    "entity_iri", "graph_iri", "vocab",
+    "BASE",
+    "DCAT",
+    "DCTERMS",
+    "DMKG",
+    "FOAF",
+    "FORMATS",
+    "GRAPH",
+    "GRAPH_ENTITIES",
+    "GRAPH_INFERRED",
+    "GRAPH_MAPPINGS",
+    "GRAPH_ONTOLOGY",
+    "IANA_MEDIA",
+    "ID",
+    "LICENSE",
+    "OA",
+    "OBO",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QUDT",
+    "RDF",
+    "RDFS",
+    "SD",
+    "SKOS",
+    "SPDX",
+    "UNIT",
+    "VOID",
+    "XSD",
+    "entity_iri",
+    "graph_iri",
+    "vocab",
 ]  # fmt: skip
 
 PREFIXES: Final[dict[str, str]] = curie_map(
@@ -38,6 +66,17 @@ PROV: Final = PREFIXES["prov"]
 OBO: Final = PREFIXES["obo"]
 QUDT: Final = PREFIXES["qudt"]
 UNIT: Final = PREFIXES["unit"]
+
+# vocabularies of the service's own descriptions (VoID, DCAT, service description)
+VOID: Final = "http://rdfs.org/ns/void#"
+DCAT: Final = "http://www.w3.org/ns/dcat#"
+FOAF: Final = "http://xmlns.com/foaf/0.1/"
+SPDX: Final = "http://spdx.org/rdf/terms#"
+SD: Final = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS: Final = "http://www.w3.org/ns/formats/"
+IANA_MEDIA: Final = "https://www.iana.org/assignments/media-types/"
+LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
+"""The licence of the data (CC BY 4.0), stated in the ontology header and in VoID."""
 
 GRAPH_ONTOLOGY: Final = GRAPH + "ontology"
 GRAPH_ENTITIES: Final = GRAPH + "entities"

@@ -34,12 +34,12 @@ from kg.api.monograph import (
 )
 from kg.api.problems import ProblemError
 from kg.release import jsonld_context
-from kg.vocab import BASE, DMKG, GRAPH, ID, OA, PREFIXES, PROV, RDF, RDFS, XSD, entity_iri
+from kg.vocab import BASE, DMKG, GRAPH, ID, OA, PREFIXES, PROV, RDF, RDFS, VOID, XSD, entity_iri
 
 __all__ = [
     "DATASET",
     "LD_MEDIA",
-    "VOID_NS",
+    "VOID",
     "describe",
     "rdf_bytes",
     "rdf_response",
@@ -64,7 +64,6 @@ _LD_EXT: Final = {ext: EXTENSIONS[ext] for ext in ("ttl", "jsonld", "nt", "rdf",
 _FOLLOW: Final = {HAS_EVIDENCE, OA + "hasSelector", OA + "hasTarget"}
 _VARY: Final = {"Vary": "Accept"}
 _INT: Final = NamedNode(XSD + "integer")
-VOID_NS: Final = "http://rdfs.org/ns/void#"
 DATASET: Final = BASE + "void#dmkg"
 """IRI of the dataset in the VoID description (``/void``)."""
 
@@ -350,9 +349,9 @@ def graph_description(request: Request, iri: str) -> list[Triple] | None:
     g = NamedNode(iri)
     rdf_type, label = NamedNode(RDF + "type"), NamedNode(RDFS + "label")
     out = [
-        Triple(g, rdf_type, NamedNode(VOID_NS + "Dataset")),
-        Triple(g, NamedNode(VOID_NS + "triples"), Literal(str(counts[iri]), datatype=_INT)),
-        Triple(g, NamedNode(VOID_NS + "inDataset"), NamedNode(DATASET)),
+        Triple(g, rdf_type, NamedNode(VOID + "Dataset")),
+        Triple(g, NamedNode(VOID + "triples"), Literal(str(counts[iri]), datatype=_INT)),
+        Triple(g, NamedNode(VOID + "inDataset"), NamedNode(DATASET)),
     ]
     name = iri[len(GRAPH) :]
     if name.startswith("source/"):

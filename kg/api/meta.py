@@ -23,7 +23,6 @@ from kg.api.conneg import negotiate
 from kg.api.linked_data import (
     DATASET,
     LD_MEDIA,
-    VOID_NS,
     graph_description,
     rdf_response,
     resolve_vocab,
@@ -32,17 +31,28 @@ from kg.api.linked_data import (
 from kg.api.monograph import reader_for
 from kg.api.problems import ProblemError
 from kg.release import GATE_FILES, MANIFEST, RELEASE_FILES, jsonld_context
-from kg.vocab import BASE, DCTERMS, DMKG, GRAPH_ONTOLOGY, ID, OWL, PREFIXES, RDF, XSD
+from kg.vocab import (
+    BASE,
+    DCAT,
+    DCTERMS,
+    DMKG,
+    FOAF,
+    GRAPH_ONTOLOGY,
+    IANA_MEDIA,
+    ID,
+    LICENSE,
+    OWL,
+    PREFIXES,
+    RDF,
+    SPDX,
+    VOID,
+    XSD,
+)
 
-__all__ = ["DUMP_MEDIA", "LICENSE", "Health", "Version", "commit", "router", "void_triples"]
+__all__ = ["DUMP_MEDIA", "Health", "Version", "commit", "router", "void_triples"]
 
 router = APIRouter(tags=["dataset"])
 
-LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
-DCAT: Final = "http://www.w3.org/ns/dcat#"
-FOAF: Final = "http://xmlns.com/foaf/0.1/"
-SPDX: Final = "http://spdx.org/rdf/terms#"
-IANA: Final = "https://www.iana.org/assignments/media-types/"
 _SUFFIX_MEDIA: Final = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",
@@ -294,7 +304,7 @@ def _void(request: Request, base: str) -> list[Triple]:
     a = NamedNode(RDF + "type")
 
     def v(local: str) -> NamedNode:
-        return NamedNode(VOID_NS + local)
+        return NamedNode(VOID + local)
 
     def d(local: str) -> NamedNode:
         return NamedNode(DCAT + local)
@@ -371,7 +381,7 @@ def _void(request: Request, base: str) -> list[Triple]:
             Triple(dist, a, d("Distribution")),
             Triple(dist, d("downloadURL"), url),
             Triple(dist, d("accessURL"), url),
-            Triple(dist, d("mediaType"), NamedNode(IANA + media)),
+            Triple(dist, d("mediaType"), NamedNode(IANA_MEDIA + media)),
             Triple(dist, NamedNode(DCTERMS + "format"), Literal(media)),
             Triple(dist, NamedNode(DCTERMS + "license"), NamedNode(LICENSE)),
             Triple(dist, NamedNode(DCTERMS + "title"), Literal(name)),

@@ -24,7 +24,7 @@ from kg.api.guards import QueryLimits, check_query
 from kg.api.problems import ProblemError
 from kg.api.settings import Settings
 from kg.namedqueries import NamedQuery, ParamError, bind
-from kg.vocab import DCTERMS, PREFIXES, RDF, XSD
+from kg.vocab import DCTERMS, FORMATS, PREFIXES, RDF, SD, VOID, XSD
 
 __all__ = [
     "SD",
@@ -38,9 +38,6 @@ __all__ = [
 
 router = APIRouter(tags=["sparql"])
 
-SD: Final = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS: Final = "http://www.w3.org/ns/formats/"
-VOID: Final = "http://rdfs.org/ns/void#"
 _FORMAT_IRIS: Final = {
     "application/sparql-results+json": "SPARQL_Results_JSON",
     "application/sparql-results+xml": "SPARQL_Results_XML",
