@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kg.build import BuildResult, Paths, build, default_checks
+
+from .support import LoopbackListener
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
@@ -30,3 +32,13 @@ def data_copy(tmp_path: Path) -> Callable[[], Paths]:
         return Paths(data=tmp_path / "data", ontology=tmp_path / "ontology")
 
     return make
+
+
+@pytest.fixture
+def listener() -> Iterator[LoopbackListener]:
+    """A loopback listener that counts connections; closed after the test."""
+    server = LoopbackListener()
+    try:
+        yield server
+    finally:
+        server.close()

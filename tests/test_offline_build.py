@@ -8,10 +8,8 @@ control request proves the listener would have seen a fetch.
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,47 +20,7 @@ from kg.reason import reason_release
 from kg.shapes import load_shapes
 from kg.validate import validate_release
 
-
-class Listener:
-    """A TCP server on 127.0.0.1 that counts connections and answers each with empty Turtle."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/imported.ttl"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            with conn:
-                conn.recv(4096)
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/turtle\r\n\r\n")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    yield server
-    server.close()
+from .support import LoopbackListener
 
 
 def _import_from(paths: Paths, url: str) -> None:
@@ -71,7 +29,7 @@ def _import_from(paths: Paths, url: str) -> None:
 
 
 def test_owl_imports_are_refused_by_build_validate_and_reason_without_a_connection(
-    data_copy: Callable[[], Paths], tmp_path: Path, listener: Listener
+    data_copy: Callable[[], Paths], tmp_path: Path, listener: LoopbackListener
 ) -> None:
     paths = data_copy()
     _import_from(paths, listener.url)
@@ -94,7 +52,9 @@ def test_owl_imports_are_refused_by_build_validate_and_reason_without_a_connecti
     assert listener.connections == 1
 
 
-def test_remote_shapes_are_refused(data_copy: Callable[[], Paths], listener: Listener) -> None:
+def test_remote_shapes_are_refused(
+    data_copy: Callable[[], Paths], listener: LoopbackListener
+) -> None:
     paths = data_copy()
     with open(paths.shapes_file, "a", encoding="utf-8") as fh:
         fh.write(f"\ndmkgsh: owl:imports <{listener.url}> .\n")

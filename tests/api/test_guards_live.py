@@ -5,62 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.support import LoopbackListener
+
 StartServer = Callable[..., str]
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 """A cartesian product over the graph: hours of work unless cancelled."""
 QUICK = "SELECT ?s WHERE { ?s a <https://w3id.org/dmkg/vocab/Drug> }"
-
-
-class Listener:
-    """A TCP listener on loopback that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port: int = self.sock.getsockname()[1]
-        self.connections: list[tuple[str, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, addr = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections.append(addr)
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    try:
-        yield lst
-    finally:
-        lst.close()
 
 
 def is_problem(r: httpx.Response, status: int) -> dict[str, Any]:
@@ -70,7 +29,7 @@ def is_problem(r: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
-def test_listener_records_connections(listener: Listener) -> None:
+def test_listener_records_connections(listener: LoopbackListener) -> None:
     with contextlib.suppress(httpx.HTTPError):
         httpx.get(listener.url, timeout=1)
     time.sleep(0.3)
@@ -79,7 +38,9 @@ def test_listener_records_connections(listener: Listener) -> None:
     )
 
 
-def test_service_and_from_never_connect_out(client: httpx.Client, listener: Listener) -> None:
+def test_service_and_from_never_connect_out(
+    client: httpx.Client, listener: LoopbackListener
+) -> None:
     url = listener.url
     for query in (
         f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
@@ -97,7 +58,7 @@ def test_service_and_from_never_connect_out(client: httpx.Client, listener: List
         assert r.status_code == 200 and r.json()["results"]["bindings"] == []
     is_problem(client.get("/sparql", params={"query": f"LOAD <{url}>"}), 403)
     time.sleep(0.5)
-    assert listener.connections == []
+    assert listener.connections == 0
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ import rdflib
 from kg.api.settings import Settings
 from kg.build import BuildResult, Paths, build
 from kg.release import verify_release
+from tests.support import LoopbackListener
 
 from .conftest import ROOT, Server, serve, tree_hash
 
@@ -449,39 +450,12 @@ def test_kill_9_mid_build_leaves_the_last_good_release_served(
 
 
 # ------------------------------------------------------------------ 22: DOCTYPE, remote contexts
-class _Listener:
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
 def test_doctype_and_remote_context_files_beside_the_data_are_never_fetched(
     tmp_path: Path,
 ) -> None:
     """The build reads Turtle and YAML only; RDF/XML with an external entity and JSON-LD with a
     remote context dropped into data/ and ontology/ are never parsed, nothing is fetched."""
-    listener = _Listener()
+    listener = LoopbackListener()
     try:
         paths = _copy_data(tmp_path)
         doctype = (
