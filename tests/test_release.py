@@ -20,6 +20,7 @@ from kg.release import GATE_FILES, RELEASE_FILES, verify_release
 from kg.vocab import DMKG, GRAPH, OA, RDF, RDFS, SKOS
 
 from .conftest import PATHS, ROOT
+from .support import tree_hash
 
 A = rdflib.RDF.type
 DM = rdflib.Namespace(DMKG)
@@ -29,15 +30,6 @@ OAN = rdflib.Namespace(OA)
 @pytest.fixture(scope="module")
 def graph(built: BuildResult) -> rdflib.Graph:
     return rdflib.Graph().parse(built.out / "kg.nt", format="nt")
-
-
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        h.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def test_every_format_parses_to_the_same_graph(built: BuildResult) -> None:

@@ -9,12 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +19,7 @@ import pytest
 
 import kg.build
 from kg.build import Paths, build
+from tests.support import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_LIMITS: dict[str, object] = {
@@ -62,63 +57,11 @@ def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _tail(proc: subprocess.Popen[bytes]) -> str:
-    with contextlib.suppress(Exception):
-        out, _ = proc.communicate(timeout=2)
-        return out.decode("utf-8", "replace")[-2000:]
-    return ""
-
-
 @contextlib.contextmanager
 def run_server(release: Path, cache_dir: Path, **options: object) -> Iterator[str]:
-    """A ``kg serve`` subprocess on a free port; options become ``DMKG_*`` variables."""
-    port = free_port()
-    env = {**os.environ, **{f"DMKG_{k.upper()}": str(v) for k, v in options.items()}}
-    env.setdefault("DMKG_CACHE_DIR", str(cache_dir))
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--release", str(release)]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    # Drain the log so a chatty server never blocks on a full pipe.
-    log: list[bytes] = []
-    stdout = proc.stdout
-    assert stdout is not None
-    drain = threading.Thread(target=lambda: log.extend(iter(stdout.readline, b"")), daemon=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}: {_tail(proc)}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not answer /health within 60 s")
-        drain.start()
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # the server, its forkserver and workers
-            proc.wait(timeout=5)
+    """Base URL of a ``kg serve`` subprocess (``tests.support.serve``) on a free port."""
+    with serve(release, cache_dir, **options) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import Server
+from tests.support import Server
 
 SQ = "application/sparql-query"
 FORM = "application/x-www-form-urlencoded"

@@ -31,9 +31,9 @@ import rdflib
 from kg.api.settings import Settings
 from kg.build import BuildResult, Paths, build
 from kg.release import verify_release
-from tests.support import LoopbackListener
+from tests.support import ROOT, LoopbackListener, Server, tree_hash
 
-from .conftest import ROOT, Server, serve, tree_hash
+from .conftest import serve
 
 HERE = Path(__file__).parent
 PATHS_ROOT = Paths(data=ROOT / "data", ontology=ROOT / "ontology")

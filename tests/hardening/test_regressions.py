@@ -11,8 +11,7 @@ import pyoxigraph
 from kg.release import serialize_release, write_release
 from kg.store import open_release
 from kg.vocab import GRAPH_ENTITIES
-
-from .conftest import Server
+from tests.support import Server
 
 
 def test_relative_iris_in_a_query_resolve_against_the_endpoint(server: Server) -> None:

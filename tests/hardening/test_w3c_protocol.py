@@ -12,8 +12,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.support import Server
+
 from . import w3c
-from .conftest import Server, serve
+from .conftest import serve
 
 pytestmark = pytest.mark.skipif(not w3c.available(), reason="W3C test suite not present")
 
