@@ -32,7 +32,7 @@ from kg.api.monograph import (
     href,
     reader_for,
 )
-from kg.api.problems import ProblemError
+from kg.api.problems import ProblemError, not_acceptable
 from kg.release import jsonld_context
 from kg.vocab import BASE, DMKG, GRAPH, ID, OA, PREFIXES, PROV, RDF, RDFS, VOID, XSD, entity_iri
 
@@ -171,13 +171,7 @@ def _media(request: Request, ext: str | None, offered: Iterable[str] = LD_MEDIA)
         return _LD_EXT[ext]
     media = negotiate(request.headers.get("accept"), offered)
     if media is None:
-        raise ProblemError(
-            406,
-            "Not Acceptable",
-            f"this resource is available as: {', '.join(offered)}",
-            headers=_VARY,
-            supported=list(offered),
-        )
+        raise not_acceptable(offered)
     return media
 
 

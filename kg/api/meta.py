@@ -29,7 +29,7 @@ from kg.api.linked_data import (
     with_head,
 )
 from kg.api.monograph import reader_for
-from kg.api.problems import ProblemError
+from kg.api.problems import ProblemError, not_acceptable
 from kg.release import GATE_FILES, MANIFEST, RELEASE_FILES, jsonld_context
 from kg.vocab import (
     BASE,
@@ -139,13 +139,7 @@ def prefixes(
         request.headers.get("accept"), offered
     )
     if media is None:
-        raise ProblemError(
-            406,
-            "Not Acceptable",
-            f"available as: {', '.join(offered)}",
-            headers={"Vary": "Accept"},
-            supported=list(offered),
-        )
+        raise not_acceptable(offered)
     body = jsonld_context() if media == offered[1] else dict(sorted(PREFIXES.items()))
     return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -254,13 +248,7 @@ def dump(request: Request, name: str) -> Response:
 def ontology(request: Request) -> Response:
     media = negotiate(request.headers.get("accept"), LD_MEDIA)
     if media is None:
-        raise ProblemError(
-            406,
-            "Not Acceptable",
-            f"available as: {', '.join(LD_MEDIA)}",
-            headers={"Vary": "Accept"},
-            supported=list(LD_MEDIA),
-        )
+        raise not_acceptable(LD_MEDIA)
     if media == "text/turtle":
         return _file(request, "ontology.ttl", media, {"Vary": "Accept"})
     if media == "text/html":
@@ -419,13 +407,7 @@ def base_url(request: Request) -> str:
 def void(request: Request) -> Response:
     media = negotiate(request.headers.get("accept"), RDF_OFFERED)
     if media is None:
-        raise ProblemError(
-            406,
-            "Not Acceptable",
-            f"available as: {', '.join(RDF_OFFERED)}",
-            headers={"Vary": "Accept"},
-            supported=list(RDF_OFFERED),
-        )
+        raise not_acceptable(RDF_OFFERED)
     return rdf_response(void_triples(request, base_url(request)), media)
 
 

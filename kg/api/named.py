@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from kg.api.conneg import EXTENSIONS, negotiate
 from kg.api.executor import GRAPH_MEDIA, SOLUTION_MEDIA, Job, QueryService
 from kg.api.guards import check_query
-from kg.api.problems import ProblemError
+from kg.api.problems import ProblemError, not_acceptable
 from kg.api.settings import Settings
 from kg.api.sparql import limits, outcome_response
 from kg.namedqueries import NamedQuery, ParamError, ParamType, bind, load_named_queries
@@ -124,8 +124,7 @@ async def run_named(request: Request, name: str) -> Response:
     offered = _offered(query)
     media = forced if forced is not None else negotiate(request.headers.get("accept"), offered)
     if media not in offered:
-        raise ProblemError(406, "Not Acceptable", f"supported types: {', '.join(offered)}",
-                           supported=list(offered))  # fmt: skip
+        raise not_acceptable(offered)
     items = list(request.query_params.multi_items())
     params: dict[str, str] = {}
     for key, value in items:

@@ -7,6 +7,7 @@ pages; one exception type and a handful of handlers keep every route honest.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -15,7 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["PROBLEM_JSON", "ProblemError", "install_problem_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_JSON",
+    "ProblemError",
+    "install_problem_handlers",
+    "not_acceptable",
+    "problem_response",
+]
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://w3id.org/dmkg/problems/"
@@ -106,3 +113,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+def not_acceptable(offered: Sequence[str]) -> ProblemError:
+    """The one 406 of the service: lists what is offered, and says the answer varies by Accept."""
+    return ProblemError(
+        406,
+        "Not Acceptable",
+        f"available as: {', '.join(offered)}",
+        headers={"Vary": "Accept"},
+        supported=list(offered),
+    )

@@ -21,7 +21,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from kg.api.conneg import HTML, RDF_MEDIA, negotiate
 from kg.api.executor import GRAPH_MEDIA, SOLUTION_MEDIA, Job, Outcome, QueryService
 from kg.api.guards import QueryLimits, check_query
-from kg.api.problems import ProblemError
+from kg.api.problems import ProblemError, not_acceptable
 from kg.api.settings import Settings
 from kg.namedqueries import NamedQuery, ParamError, bind
 from kg.vocab import DCTERMS, FORMATS, PREFIXES, RDF, SD, VOID, XSD
@@ -102,12 +102,6 @@ def limits(settings: Settings) -> QueryLimits:
     return QueryLimits(settings.max_query_bytes, settings.max_depth, settings.max_operators)
 
 
-def _not_acceptable(offered: Sequence[str]) -> ProblemError:
-    return ProblemError(
-        406, "Not Acceptable", f"supported types: {', '.join(offered)}", supported=list(offered)
-    )
-
-
 def choose_media(form: str, accept: str | None, forced: Sequence[str] = ()) -> str:
     """The answer type for a query form: a ``format`` parameter wins over Accept."""
     graph = form in ("CONSTRUCT", "DESCRIBE")
@@ -119,10 +113,10 @@ def choose_media(form: str, accept: str | None, forced: Sequence[str] = ()) -> s
         if media in offered:
             return media
     if forced and any(v.strip() for v in forced):
-        raise _not_acceptable(offered)
+        raise not_acceptable(offered)
     chosen = negotiate(accept, offered)
     if chosen is None:
-        raise _not_acceptable(offered)
+        raise not_acceptable(offered)
     return chosen
 
 
@@ -329,7 +323,7 @@ def _describe(request: Request) -> Response:
     rdf = [m for m in RDF_MEDIA if m not in ("application/trig", "application/n-quads")]
     chosen = negotiate(request.headers.get("accept"), [*rdf, HTML])
     if chosen is None:
-        raise _not_acceptable([*rdf, HTML])
+        raise not_acceptable([*rdf, HTML])
     if chosen == HTML:
         return query_page(request)
     triples = service_description(_endpoint(request), request.app.state.release.manifest)
