@@ -11,16 +11,16 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as pkg_version
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
 from kg.errors import BuildError, CurationError, CurationErrors
 from kg.export import export_files
 from kg.graph import build_quads, quad_key
 from kg.load import Corpus, load_corpus
-from kg.mappings import MappingSet, load_mappings
+from kg.mappings import MappingSet, class_subjects, corpus_subjects, load_mappings
 from kg.progress import Progress
 from kg.release import serialize_release, write_release
-from kg.vocab import GRAPH_MAPPINGS, RDFS, vocab
+from kg.vocab import GRAPH_MAPPINGS
 
 __all__ = ["BuildResult", "Check", "Paths", "build", "default_checks", "dmkg_version"]
 
@@ -72,19 +72,6 @@ def default_checks(paths: Paths | None = None) -> tuple[Check, Check]:
     return shacl_gate(paths.shapes_file, paths.ontology_file), reasoning_gate()
 
 
-def _mapping_subjects(corpus: Corpus, quads: list[Quad]) -> dict[str, str]:
-    """CURIE -> label of everything a mapping may have as subject: entities and our classes."""
-    subjects = {
-        f"dmkgid:{e.kind.value}/{ident}": e.entity.label for ident, e in corpus.entities.items()
-    }
-    label = NamedNode(RDFS + "label")
-    classes = {NamedNode(vocab(c)): c for c in corpus.classes}
-    for q in quads:
-        if q.predicate == label and q.subject in classes and isinstance(q.object, Literal):
-            subjects[f"dmkg:{classes[q.subject]}"] = q.object.value  # type: ignore[index]
-    return subjects
-
-
 def load_inputs(paths: Paths) -> tuple[Corpus, list[Quad], MappingSet]:
     """Curated files and mappings -> checked records and quads; every curation error of both
     is raised together."""
@@ -109,7 +96,7 @@ def _load(paths: Paths) -> Corpus:
 
 def _graph(paths: Paths, corpus: Corpus) -> tuple[list[Quad], MappingSet]:
     quads = build_quads(corpus, paths.ontology_file)
-    mappings = load_mappings(paths.data, _mapping_subjects(corpus, quads))
+    mappings = load_mappings(paths.data, corpus_subjects(corpus, paths.ontology_file))
     g = NamedNode(GRAPH_MAPPINGS)
     extra = [Quad(NamedNode(s), NamedNode(p), NamedNode(o), g) for s, p, o in mappings.triples()]
     extra.sort(key=quad_key)
@@ -152,7 +139,7 @@ def _build(paths: Paths, out: Path, checks: tuple[Check, ...]) -> BuildResult:
             timings[name] = time.perf_counter() - t
         bar.step("write")
         t = time.perf_counter()
-        _write(corpus, quads, mappings, checked, out)
+        _write(corpus, quads, mappings, checked, out, paths.ontology_file)
         timings["write"] = time.perf_counter() - t
     return BuildResult(out, corpus, quads, mappings, timings)
 
@@ -163,10 +150,11 @@ def _write(
     mappings: MappingSet,
     checked: dict[str, bytes],
     out: Path,
+    ontology_file: Path,
 ) -> None:
     files = serialize_release(quads)
     files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
-    class_labels = {k.removeprefix("dmkg:"): v for k, v in _mapping_subjects(corpus, quads).items()}
+    class_labels = {k.removeprefix("dmkg:"): v for k, v in class_subjects(ontology_file).items()}
     files.update(export_files(corpus, quads, mappings, class_labels))
     clash = sorted(set(files) & set(checked))
     if clash:

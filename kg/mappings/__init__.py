@@ -12,30 +12,60 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph
-import yaml
 
 from kg import vocab
 from kg.errors import CurationError, CurationErrors
+from kg.load import Corpus
 from kg.mappings.labels import read_labels
 from kg.mappings.load import canonical_text, load_mappings, mappings_dir
 from kg.mappings.model import Mapping, MappingSet
 from kg.records import ENTITY_FILE_KEYS
+from kg.yamlio import load_yaml
 
 __all__ = [
-    "Mapping", "MappingSet", "canonical_text", "check", "export", "load_mappings",
-    "subject_labels",
+    "Mapping", "MappingSet", "canonical_text", "check", "class_subjects", "corpus_subjects",
+    "export", "load_mappings", "subject_labels",
 ]  # fmt: skip
+
+
+def class_subjects(ontology_file: Path) -> dict[str, str]:
+    """``{dmkg:Class: label}`` of the classes of our namespace in the ontology file."""
+    store = pyoxigraph.Store()
+    store.load(path=str(ontology_file), format=pyoxigraph.RdfFormat.TURTLE)
+    is_a = pyoxigraph.NamedNode(vocab.RDF + "type")
+    owl_class = pyoxigraph.NamedNode(vocab.OWL + "Class")
+    label = pyoxigraph.NamedNode(vocab.RDFS + "label")
+    found: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, is_a, owl_class):
+        iri = quad.subject
+        if not isinstance(iri, pyoxigraph.NamedNode) or not iri.value.startswith(vocab.DMKG):
+            continue
+        names = [
+            q.object.value
+            for q in store.quads_for_pattern(iri, label, None)
+            if isinstance(q.object, pyoxigraph.Literal)
+        ]
+        found[f"dmkg:{iri.value[len(vocab.DMKG) :]}"] = min(names) if names else ""
+    return found
+
+
+def corpus_subjects(corpus: Corpus, ontology_file: Path) -> dict[str, str]:
+    """What mapping subjects may be and must be called, from an already loaded corpus."""
+    entities = {
+        f"dmkgid:{e.kind.value}/{ident}": e.entity.label for ident, e in corpus.entities.items()
+    }
+    return {**entities, **class_subjects(ontology_file)}
 
 
 def subject_labels(data_dir: Path, ontology_file: Path | None = None) -> dict[str, str]:
     """``{CURIE: label}`` of our curated entities (``data/entities/*.yaml``) and, if given, the
-    classes of the ontology file: what mapping subjects may be and must be called.
-
-    Reads the YAML leniently: the entity loader reports malformed entity files itself."""
+    classes of the ontology file, for checking mappings without a full build. Entity files are
+    read with the project's strict loader; one that does not parse contributes nothing (the
+    entity loader reports it with its line)."""
     root = data_dir if (data_dir / "entities").is_dir() else data_dir.parent
     found: dict[str, str] = {}
     for path in sorted((root / "entities").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc, _ = load_yaml(path)
         if not isinstance(doc, dict):
             continue
         for key, kind in ENTITY_FILE_KEYS.items():
@@ -43,21 +73,7 @@ def subject_labels(data_dir: Path, ontology_file: Path | None = None) -> dict[st
                 if isinstance(item, dict) and "id" in item:
                     found[f"dmkgid:{kind.value}/{item['id']}"] = str(item.get("label", ""))
     if ontology_file is not None:
-        store = pyoxigraph.Store()
-        store.load(path=str(ontology_file), format=pyoxigraph.RdfFormat.TURTLE)
-        is_a = pyoxigraph.NamedNode(vocab.RDF + "type")
-        owl_class = pyoxigraph.NamedNode(vocab.OWL + "Class")
-        label = pyoxigraph.NamedNode(vocab.RDFS + "label")
-        for quad in store.quads_for_pattern(None, is_a, owl_class):
-            iri = quad.subject
-            if not isinstance(iri, pyoxigraph.NamedNode) or not iri.value.startswith(vocab.DMKG):
-                continue
-            names = [
-                q.object.value
-                for q in store.quads_for_pattern(iri, label, None)
-                if isinstance(q.object, pyoxigraph.Literal)
-            ]
-            found[f"dmkg:{iri.value[len(vocab.DMKG) :]}"] = min(names) if names else ""
+        found.update(class_subjects(ontology_file))
     return found
 
 

@@ -202,20 +202,7 @@ def _check_row(
                 )
     if len(errors) > before or subject is None or obj is None:
         return None
-    return Mapping(
-        subject_id=subject,
-        predicate_id=row["predicate_id"],
-        object_id=obj,
-        subject_label=row["subject_label"],
-        object_label=row["object_label"],
-        mapping_justification=row["mapping_justification"],
-        author_label=row["author_label"],
-        object_source=row["object_source"],
-        object_source_version=row["object_source_version"],
-        comment=row["comment"],
-        path=path,
-        line=line,
-    )
+    return Mapping.from_cells({**row, "subject_id": subject, "object_id": obj}, path, line)
 
 
 def _check_set(mappings: list[Mapping], errors: list[CurationError]) -> None:
@@ -290,19 +277,5 @@ def canonical_text(path: Path) -> str:
     if table is None:
         raise CurationErrors(errors)
     metadata = {k: v for k, v in table.metadata.items() if k != "curie_map"}
-    rows = [
-        Mapping(
-            subject_id=r["subject_id"],
-            predicate_id=r["predicate_id"],
-            object_id=r["object_id"],
-            subject_label=r["subject_label"],
-            object_label=r["object_label"],
-            mapping_justification=r["mapping_justification"],
-            author_label=r["author_label"],
-            object_source=r["object_source"],
-            object_source_version=r["object_source_version"],
-            comment=r["comment"],
-        )
-        for _, r in table.rows
-    ]
+    rows = [Mapping.from_cells(r) for _, r in table.rows]
     return dump_sssom(metadata, rows)

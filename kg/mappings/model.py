@@ -72,6 +72,24 @@ class Mapping:
     path: Path = field(compare=False, default=Path())
     line: int = field(compare=False, default=0)
 
+    @classmethod
+    def from_cells(cls, cells: MappingABC[str, str], path: Path = Path(), line: int = 0) -> Mapping:
+        """A mapping from the SSSOM cells of one row (the one place listing every column)."""
+        return cls(
+            subject_id=cells["subject_id"],
+            predicate_id=cells["predicate_id"],
+            object_id=cells["object_id"],
+            subject_label=cells["subject_label"],
+            object_label=cells["object_label"],
+            mapping_justification=cells["mapping_justification"],
+            author_label=cells["author_label"],
+            object_source=cells["object_source"],
+            object_source_version=cells["object_source_version"],
+            comment=cells["comment"],
+            path=path,
+            line=line,
+        )
+
     def row(self) -> dict[str, str]:
         """The SSSOM TSV cells of this mapping."""
         return {column: getattr(self, column) for column in COLUMNS}
