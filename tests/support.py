@@ -17,9 +17,16 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["ROOT", "LoopbackListener", "Server", "free_port", "serve", "tree_hash"]
+__all__ = ["ROOT", "SHORT_LIMITS", "LoopbackListener", "Server", "free_port", "serve", "tree_hash"]
 
 ROOT = Path(__file__).resolve().parents[1]
+SHORT_LIMITS: dict[str, object] = {
+    "query_timeout": 2,
+    "max_concurrent": 2,
+    "max_queued": 2,
+    "max_rows": 1000,
+}
+"""Server limits of the test servers: short enough to exercise time-outs and caps quickly."""
 
 
 def free_port() -> int:

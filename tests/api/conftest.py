@@ -19,15 +19,9 @@ import pytest
 
 import kg.build
 from kg.build import Paths, build
-from tests.support import serve
+from tests.support import SHORT_LIMITS, serve
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_LIMITS: dict[str, object] = {
-    "query_timeout": 2,
-    "max_concurrent": 2,
-    "max_queued": 2,
-    "max_rows": 1000,
-}
 """Short limits for the shared server (env ``DMKG_*``)."""
 
 StartServer = Callable[..., str]
@@ -72,7 +66,7 @@ def store_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def live_server(release_dir: Path, store_cache: Path) -> Iterator[str]:
     """Base URL of a server of the test release with short limits (2 s per query)."""
-    with run_server(release_dir, store_cache, **TEST_LIMITS) as base:
+    with run_server(release_dir, store_cache, **SHORT_LIMITS) as base:
         yield base
 
 
@@ -83,7 +77,7 @@ def start_server(release_dir: Path, store_cache: Path) -> Iterator[StartServer]:
 
         def start(**options: object) -> str:
             return stack.enter_context(
-                run_server(release_dir, store_cache, **{**TEST_LIMITS, **options})
+                run_server(release_dir, store_cache, **{**SHORT_LIMITS, **options})
             )
 
         yield start

@@ -11,22 +11,16 @@ import pytest
 
 from kg.build import BuildResult
 from tests import support
-from tests.support import Server
+from tests.support import SHORT_LIMITS, Server
 
 ROOT = Path(__file__).resolve().parents[2]
-LIMITS: dict[str, object] = {
-    "query_timeout": 2,
-    "max_concurrent": 2,
-    "max_queued": 2,
-    "max_rows": 1000,
-}
 
 
 def serve(
     release: Path, cache_dir: Path, host: str | None = "127.0.0.1", **options: object
 ) -> contextlib.AbstractContextManager[Server]:
     """``tests.support.serve`` with the hardening suite's short limits as defaults."""
-    return support.serve(release, cache_dir, host, **{**LIMITS, **options})
+    return support.serve(release, cache_dir, host, **{**SHORT_LIMITS, **options})
 
 
 @pytest.fixture(scope="session")
