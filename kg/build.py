@@ -14,12 +14,12 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad
 
 from kg.errors import BuildError, CurationError, CurationErrors
-from kg.export import export_files
+from kg.export import export_producers
 from kg.graph import build_quads, quad_key
 from kg.load import Corpus, load_corpus
 from kg.mappings import MappingSet, class_subjects, corpus_subjects, load_mappings
 from kg.progress import Progress
-from kg.release import serialize_release, write_release
+from kg.release import Producer, release_producers, write_release
 from kg.vocab import GRAPH_MAPPINGS
 
 __all__ = ["BuildResult", "Check", "Paths", "build", "default_checks", "dmkg_version"]
@@ -152,10 +152,10 @@ def _write(
     out: Path,
     ontology_file: Path,
 ) -> None:
-    files = serialize_release(quads)
+    files: dict[str, bytes | Producer] = dict(release_producers(quads, rdfxml=True))
     files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
     class_labels = {k.removeprefix("dmkg:"): v for k, v in class_subjects(ontology_file).items()}
-    files.update(export_files(corpus, quads, mappings, class_labels))
+    files.update(export_producers(corpus, quads, mappings, class_labels))
     clash = sorted(set(files) & set(checked))
     if clash:
         raise BuildError(f"a build check returned release files that already exist: {clash}")

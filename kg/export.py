@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import Quad
 
 from kg.load import Corpus, LoadedClaim
 from kg.mappings import MappingSet
 from kg.records import ClaimType, EntityKind, IndicationStatus, is_class_ref
-from kg.release import _triples
-from kg.vocab import PREFIXES
+from kg.release import release_producers
 
-__all__ = ["BIOLINK_VERSION", "EXPORT_FILES", "export_files", "kgx_tables", "owl_rdfxml"]
+__all__ = [
+    "BIOLINK_VERSION",
+    "EXPORT_FILES",
+    "export_files",
+    "export_producers",
+    "kgx_tables",
+    "owl_rdfxml",
+]
 
 BIOLINK_VERSION = "4.4.6"
 EXPORT_FILES = ("kg.owl", "kgx_nodes.tsv", "kgx_edges.tsv")
@@ -64,9 +70,7 @@ EDGE_COLUMNS = (
 
 def owl_rdfxml(quads: list[Quad]) -> bytes:
     """All triples (ontology, data, mappings) as RDF/XML."""
-    out = serialize(_triples(quads), format=RdfFormat.RDF_XML, prefixes=PREFIXES)
-    assert out is not None
-    return out
+    return release_producers(quads, rdfxml=True)["kg.owl"]()
 
 
 def _curie(corpus: Corpus, ref: str) -> str:
@@ -178,5 +182,25 @@ def kgx_tables(
 def export_files(
     corpus: Corpus, quads: list[Quad], mappings: MappingSet, class_labels: dict[str, str]
 ) -> dict[str, bytes]:
-    nodes, edges = kgx_tables(corpus, mappings, class_labels)
-    return {"kg.owl": owl_rdfxml(quads), "kgx_nodes.tsv": nodes, "kgx_edges.tsv": edges}
+    return {
+        name: make()
+        for name, make in export_producers(corpus, quads, mappings, class_labels).items()
+    }
+
+
+def export_producers(
+    corpus: Corpus, quads: list[Quad], mappings: MappingSet, class_labels: dict[str, str]
+) -> dict[str, Callable[[], bytes]]:
+    """The exports, each made only when written (see :func:`kg.release.release_producers`)."""
+    # kg.owl is written with the release formats, from the same sorted triples
+    tables: list[tuple[bytes, bytes]] = []
+
+    def table(i: int) -> bytes:
+        if not tables:
+            tables.append(kgx_tables(corpus, mappings, class_labels))
+        return tables[0][i]
+
+    return {
+        "kgx_nodes.tsv": lambda: table(0),
+        "kgx_edges.tsv": lambda: table(1),
+    }

@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,10 @@ __all__ = [
     "GATE_FILES",
     "MANIFEST",
     "RELEASE_FILES",
+    "Producer",
     "jsonld_context",
     "read_manifest",
+    "release_producers",
     "serialize_release",
     "swap_in",
     "verify_release",
@@ -49,6 +51,7 @@ RELEASE_FILES = (
 
 
 def _ser(data: list[Triple] | list[Quad], fmt: RdfFormat) -> bytes:
+    """``data`` in ``fmt`` with our prefixes (RDF/XML: all triples, as the OWL export)."""
     out = serialize(data, format=fmt, prefixes=PREFIXES)
     assert out is not None  # no output file given: pyoxigraph returns the bytes
     return out
@@ -59,22 +62,50 @@ def _triples(quads: Iterable[Quad]) -> list[Triple]:
     return sorted(dict.fromkeys(q.triple for q in quads), key=str)
 
 
-def serialize_release(quads: list[Quad]) -> dict[str, bytes]:
-    """Every release format from sorted quads. N-Triples lines are sorted as text, which makes
-    the file canonical: diffs between two releases show exactly the triples that changed."""
-    triples = _triples(quads)
-    g = NamedNode(GRAPH_ONTOLOGY)
-    ontology = _triples(q for q in quads if q.graph_name == g)
-    # "\n" only: str.splitlines() also splits at U+0085, U+2028, U+2029, \x1c-\x1e, which
-    # N-Triples writes unescaped inside literals (it cut such a triple in two).
-    nt_lines = _ser(triples, RdfFormat.N_TRIPLES).decode("utf-8").split("\n")[:-1]
-    return {
-        "kg.ttl": _ser(triples, RdfFormat.TURTLE),
-        "kg.nt": ("\n".join(sorted(nt_lines)) + "\n").encode("utf-8"),
-        "kg.jsonld": _jsonld(triples),
-        "kg.trig": _ser(quads, RdfFormat.TRIG),
-        "ontology.ttl": _ser(ontology, RdfFormat.TURTLE),
+Producer = Callable[[], bytes]
+"""Makes one release file when called: files are made, written and dropped one at a time, so
+a build never holds every format of a large release in memory at once."""
+
+
+def release_producers(quads: list[Quad], *, rdfxml: bool = False) -> dict[str, Producer]:
+    """Every release format from sorted quads, each made only when asked for; with ``rdfxml``
+    also ``kg.owl`` (the OWL export, from the same sorted triples). N-Triples lines are sorted
+    as text, which makes the file canonical: diffs between two releases show exactly the
+    triples that changed."""
+    cache: list[list[Triple]] = []
+
+    def triples() -> list[Triple]:
+        if not cache:
+            cache.append(_triples(quads))
+        return cache[0]
+
+    def nt() -> bytes:
+        # b"\n" only: splitlines() also splits at U+0085, U+2028, U+2029, \x1c-\x1e, which
+        # N-Triples writes unescaped inside literals (it cut such a triple in two). UTF-8 bytes
+        # sort in code point order, so sorting bytes equals sorting the decoded text.
+        lines = _ser(triples(), RdfFormat.N_TRIPLES).split(b"\n")[:-1]
+        lines.sort()
+        return b"\n".join(lines) + b"\n"
+
+    def ontology() -> bytes:
+        g = NamedNode(GRAPH_ONTOLOGY)
+        return _ser(_triples(q for q in quads if q.graph_name == g), RdfFormat.TURTLE)
+
+    producers: dict[str, Producer] = {
+        "kg.ttl": lambda: _ser(triples(), RdfFormat.TURTLE),
+        "kg.nt": nt,
+        "kg.jsonld": lambda: _jsonld(triples()),
+        "kg.trig": lambda: _ser(quads, RdfFormat.TRIG),
+        "ontology.ttl": ontology,
     }
+    if rdfxml:
+        producers["kg.owl"] = lambda: _ser(triples(), RdfFormat.RDF_XML)
+    return producers
+
+
+def serialize_release(quads: list[Quad]) -> dict[str, bytes]:
+    """Every release format from sorted quads, in memory (see :func:`release_producers`)."""
+    return {name: make() for name, make in release_producers(quads).items()}
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -83,55 +114,64 @@ def jsonld_context() -> dict[str, Any]:
 
 
 def _jsonld(triples: list[Triple]) -> bytes:
-    # pyoxigraph writes expanded JSON-LD (fast, ordered as its sorted input); the prefix
-    # context is added around it so JSON-LD processors can compact it with our CURIEs.
-    nodes = json.loads(_ser(triples, RdfFormat.JSON_LD))
-    doc = {**jsonld_context(), "@graph": nodes}
-    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    # pyoxigraph writes compact, expanded JSON-LD (a node array ordered as its sorted input);
+    # our prefix context is put around those bytes as they are (parsing them back into Python
+    # objects cost several times the file's size), so processors can compact with our CURIEs.
+    context = json.dumps(jsonld_context()["@context"], ensure_ascii=False, separators=(",", ":"))
+    nodes = _ser(triples, RdfFormat.JSON_LD)
+    return b'{"@context":' + context.encode("utf-8") + b',"@graph":' + nodes + b"}\n"
 
 
 def _manifest(
-    files: dict[str, bytes], quads: list[Quad], version: str, extra: dict[str, Any]
+    digests: dict[str, tuple[str, int, int]], quads: list[Quad], version: str, extra: dict[str, Any]
 ) -> bytes:
     graphs: Counter[str] = Counter()
     for g, n in Counter(q.graph_name for q in quads).items():
         if hasattr(g, "value"):
             graphs[g.value] += n
-    content = hashlib.sha256(files["kg.nt"]).hexdigest()
+    content = digests["kg.nt"][0]
     body = {
         "name": "dmkg",
         "version": version,
         "release": f"{version}+{content[:12]}",
-        "triples": len({q.triple for q in quads}),
+        "triples": digests["kg.nt"][2],
         "graphs": dict(sorted(graphs.items())),
         "files": {
-            name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-            for name, data in sorted(files.items())
+            name: {"sha256": sha, "bytes": size} for name, (sha, size, _) in sorted(digests.items())
         },
         **extra,
     }
     return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _write_file(path: Path, data: bytes) -> tuple[str, int, int]:
+    """Write and sync ``data``; its sha256, size and line count (kg.nt: the triple count)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return hashlib.sha256(data).hexdigest(), len(data), data.count(b"\n")
+
+
 def write_release(
-    files: dict[str, bytes],
+    files: Mapping[str, bytes | Producer],
     quads: list[Quad],
     out: Path,
     version: str,
     extra: dict[str, Any] | None = None,
 ) -> Path:
-    """Write ``files`` and the manifest to a folder beside ``out`` and swap it in."""
+    """Write ``files`` (bytes, or producers called one at a time) and the manifest to a folder
+    beside ``out`` and swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        all_files = dict(files)
-        all_files[MANIFEST] = _manifest(files, quads, version, extra or {})
-        for name, data in sorted(all_files.items()):
-            with open(staging / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+        digests: dict[str, tuple[str, int, int]] = {}
+        for name in sorted(files):
+            made = files[name]
+            digests[name] = _write_file(staging / name, made if isinstance(made, bytes) else made())
+            del made  # a producer's bytes are dropped before the next file is made
+        _write_file(staging / MANIFEST, _manifest(digests, quads, version, extra or {}))
         staging.chmod(0o755)
         swap_in(staging, out)
     except BaseException:
