@@ -81,24 +81,56 @@ def _turtle(triples: Iterable[tuple[str, str, str]]) -> bytes:
     return _serialize(ts)
 
 
-def _asserted(data: bytes) -> tuple[set[tuple[str, str]], set[tuple[str, str]], set[str]]:
-    """(rdf:type pairs, rdfs:subClassOf pairs, ontology terms) between IRIs of ``data``."""
+Nt = tuple[str, str, str]
+"""A triple as its three N-Triples terms (``<iri>``, ``_:b``, ``"literal"...``)."""
+
+_TYPE = f"<{RDF}type>"
+_SUBCLASS = f"<{RDFS}subClassOf>"
+_SUBPROP = f"<{RDFS}subPropertyOf>"
+_DOMAIN = f"<{RDFS}domain>"
+_RANGE = f"<{RDFS}range>"
+_OBJECT_PROPERTY = f"<{OWL}ObjectProperty>"
+_FUNCTIONAL = f"<{OWL}FunctionalProperty>"
+_NAMING = {f"<{OWL}onProperty>", f"<{OWL}propertyChainAxiom>", f"<{RDF}first>"}
+_TERM_KINDS = {f"<{t}>" for t in _TERM_TYPES}
+_DESCRIPTIVE = {_TYPE, f"<{RDFS}label>", f"<{RDFS}comment>", f"<{RDFS}isDefinedBy>"}
+_LOGICAL = (f"<{OWL}", f"<{RDFS}")
+
+
+def _split(data: bytes) -> list[Nt]:
+    """The triples of canonical N-Triples (one per line, ``s p o .``, as ``kg.nt`` and
+    :func:`kg.validate.ntriples` write it), split as text: a parser would make a Python term
+    object for each of a million nodes, which cost most of the projection's time."""
+    out: list[Nt] = []
+    for n, line in enumerate(data.decode("utf-8").split("\n"), 1):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not parts[2].endswith(" ."):
+            raise ReasonerError(f"line {n} is not canonical N-Triples (s p o .): {line[:200]}")
+        out.append((parts[0], parts[1], parts[2][:-2]))
+    return out
+
+
+def _asserted(
+    triples: list[Nt],
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]], set[str]]:
+    """(rdf:type pairs, rdfs:subClassOf pairs, ontology terms) between IRIs, as plain IRIs."""
     types: set[tuple[str, str]] = set()
     subs: set[tuple[str, str]] = set()
     terms: set[str] = set()
     imports: list[str] = []
-    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-        if not isinstance(t.subject, ox.NamedNode) or not isinstance(t.object, ox.NamedNode):
+    for s, p, o in triples:
+        if s[0] != "<" or o[0] != "<":
             continue
-        p = t.predicate.value
-        if p == RDF + "type":
-            types.add((t.subject.value, t.object.value))
-            if t.object.value in _TERM_TYPES:
-                terms.add(t.subject.value)
-        elif p == RDFS + "subClassOf":
-            subs.add((t.subject.value, t.object.value))
-        elif p == OWL + "imports":
-            imports.append(t.object.value)
+        if p == _TYPE:
+            types.add((s[1:-1], o[1:-1]))
+            if o in _TERM_KINDS:
+                terms.add(s[1:-1])
+        elif p == _SUBCLASS:
+            subs.add((s[1:-1], o[1:-1]))
+        elif p == f"<{OWL}imports>":
+            imports.append(o[1:-1])
     if imports:
         raise OfflineError(
             f"owl:imports {', '.join(sorted(imports))} refused: the build is offline and never "
@@ -107,7 +139,7 @@ def _asserted(data: bytes) -> tuple[set[tuple[str, str]], set[tuple[str, str]], 
     return types, subs, terms
 
 
-def _projection(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
+def _projection(triples: list[Nt]) -> tuple[bytes, dict[str, list[str]]]:
     """The part of ``data`` (N-Triples) the reasoner's answers depend on, as N-Triples, and
     the individuals left out because another one with the same types stands in for them.
 
@@ -126,91 +158,87 @@ def _projection(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
     claim links, evidence links and shortcuts; what is left is described by its types alone
     and collapses into stand-ins). What the reasoner classifies and infers is therefore the
     same; the tests prove it byte for byte on the real data and on a synthetic corpus."""
-    triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    a = RDF + "type"
     kinds: dict[str, set[str]] = defaultdict(set)
     supers: dict[str, set[str]] = defaultdict(set)
     domains: dict[str, set[str]] = defaultdict(set)
     named: set[str] = set()
-    for t in triples:
-        p = t.predicate.value
-        if not isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
+    for s, p, o in triples:
+        if o[0] == '"':
             continue
-        if p == a and t.object.value in _TERM_TYPES | {OWL + "FunctionalProperty"}:
-            kinds[t.subject.value].add(t.object.value)
-        elif p == RDFS + "subPropertyOf":
-            supers[t.subject.value].add(t.object.value)
-        elif p == RDFS + "domain" and isinstance(t.object, ox.NamedNode):
-            domains[t.subject.value].add(t.object.value)
-        elif p in (OWL + "onProperty", OWL + "propertyChainAxiom") or p == RDF + "first":
-            named.add(t.object.value)
+        if p == _TYPE and (o in _TERM_KINDS or o == _FUNCTIONAL):
+            kinds[s].add(o)
+        elif p == _SUBPROP:
+            supers[s].add(o)
+        elif p == _DOMAIN and o[0] == "<":
+            domains[s].add(o)
+        elif p in _NAMING:
+            named.add(o)
     up = _closure(supers)
+    object_property: dict[str, bool] = {}
 
     def is_object_property(prop: str) -> bool:
-        return any(OWL + "ObjectProperty" in kinds[q] for q in {prop} | up.get(prop, set()))
+        if prop not in object_property:
+            object_property[prop] = any(
+                _OBJECT_PROPERTY in kinds[q] for q in {prop} | up.get(prop, set())
+            )
+        return object_property[prop]
 
-    terms = {s for s, k in kinds.items() if k & _TERM_TYPES}
+    terms = {s for s, k in kinds.items() if k & _TERM_KINDS}
     # a functional property's values can clash (two values: inconsistent): keep them all
-    named |= {s for s, k in kinds.items() if OWL + "FunctionalProperty" in k}
+    named |= {s for s, k in kinds.items() if _FUNCTIONAL in k}
     implied = _implied_by_types(triples, terms, named, up, domains)
-    keep: set[ox.Triple] = set()
+    keep: set[Nt] = set()
     for t in triples:
-        s, p, o = t.subject, t.predicate.value, t.object
+        s, p, o = t
         if (
-            s.value in terms
-            or isinstance(s, ox.BlankNode)
-            or p == a
+            s in terms
+            or s[0] == "_"
+            or p == _TYPE
             or p in named
-            or (isinstance(o, ox.NamedNode) and is_object_property(p) and not implied(t))
+            or (o[0] == "<" and is_object_property(p) and not implied(t))
         ):
             keep.add(t)
-        elif isinstance(o, ox.Literal) and isinstance(s, ox.NamedNode):
+        elif o[0] == '"' and s[0] == "<":
             for q in {p} | up.get(p, set()):
                 for d in domains.get(q, ()):
-                    keep.add(ox.Triple(s, ox.NamedNode(a), ox.NamedNode(d)))
+                    keep.add((s, _TYPE, d))
     keep, stand_in = _stand_ins(keep, terms)
-    lines = sorted(f"{t} .\n" for t in keep)
+    lines = sorted(f"{s} {p} {o} .\n" for s, p, o in keep)
     return "".join(lines).encode("utf-8"), stand_in
 
 
-_DOMAIN_RANGE = {RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf"}
-_DESCRIPTIVE = {RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "isDefinedBy"}
-
-
 def _implied_by_types(
-    triples: list[ox.Triple],
+    triples: list[Nt],
     terms: set[str],
     named: set[str],
     up: dict[str, set[str]],
     domains: dict[str, set[str]],
-) -> Callable[[ox.Triple], bool]:
+) -> Callable[[Nt], bool]:
     """A test: is this object-property assertion entailed away by types already asserted?
 
     True when every property it uses (itself and its super-properties) has no OWL meaning but
     named ``rdfs:domain``/``rdfs:range`` classes, and the subject and object are already
     asserted members of those (through ``rdfs:subClassOf`` between named classes)."""
-    a = RDF + "type"
     ranges: dict[str, set[str]] = defaultdict(set)
     parents: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
     meaningful: set[str] = set(named)  # properties with more OWL meaning than domain/range
-    for t in triples:
-        s, p, o = t.subject, t.predicate.value, t.object
-        if p == a and isinstance(o, ox.NamedNode):
-            if s.value in terms and o.value not in _TERM_TYPES:
-                meaningful.add(s.value)  # a property characteristic (transitive, ...)
-            types[s.value].add(o.value)
-        elif s.value in terms and p not in _DESCRIPTIVE:
-            if p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
-                parents[s.value].add(o.value)
-            elif p == RDFS + "range" and isinstance(o, ox.NamedNode):
-                ranges[s.value].add(o.value)
-            elif p in _DOMAIN_RANGE and isinstance(o, ox.NamedNode):
+    for s, p, o in triples:
+        if p == _TYPE and o[0] == "<":
+            if s in terms and o not in _TERM_KINDS:
+                meaningful.add(s)  # a property characteristic (functional, transitive, ...)
+            types[s].add(o)
+        elif s in terms and p not in _DESCRIPTIVE:
+            if p == _SUBCLASS and o[0] == "<":
+                parents[s].add(o)
+            elif p == _RANGE and o[0] == "<":
+                ranges[s].add(o)
+            elif p in (_DOMAIN, _SUBPROP) and o[0] == "<":
                 pass  # named domains are in ``domains``; super-properties in ``up``
-            elif p.startswith(OWL) or p.startswith(RDFS):
-                meaningful.add(s.value)  # inverseOf, equivalentProperty, class domains, ...
-                if isinstance(o, ox.NamedNode):
-                    meaningful.add(o.value)
+            elif p.startswith(_LOGICAL):
+                meaningful.add(s)  # inverseOf, equivalentProperty, class domains, ...
+                if o[0] == "<":
+                    meaningful.add(o)
     supers = _closure(parents)
     told: dict[str, set[str]] = {}
 
@@ -220,53 +248,50 @@ def _implied_by_types(
             told[node] = direct | {c for d in direct for c in supers.get(d, set())}
         return told[node]
 
-    def implied(t: ox.Triple) -> bool:
-        props = {t.predicate.value} | up.get(t.predicate.value, set())
-        if props & meaningful or t.subject.value in terms or t.object.value in terms:
+    def implied(t: Nt) -> bool:
+        s, p, o = t
+        props = {p} | up.get(p, set())
+        if props & meaningful or s in terms or o in terms:
             return False
         need_s = {d for q in props for d in domains.get(q, ())}
         need_o = {r for q in props for r in ranges.get(q, ())}
-        return need_s <= told_types(t.subject.value) and need_o <= told_types(t.object.value)
+        return need_s <= told_types(s) and need_o <= told_types(o)
 
     return implied
 
 
 def project(data: bytes) -> bytes:
-    """What HermiT reads instead of ``data``: see :func:`_projection`."""
-    return _projection(data)[0]
+    """What HermiT reads instead of ``data`` (canonical N-Triples): see :func:`_projection`."""
+    return _projection(_split(data))[0]
 
 
-def _stand_ins(
-    keep: set[ox.Triple], terms: set[str]
-) -> tuple[set[ox.Triple], dict[str, list[str]]]:
+def _stand_ins(keep: set[Nt], terms: set[str]) -> tuple[set[Nt], dict[str, list[str]]]:
     """Individuals described by their types alone (no other kept triple names them) are
     indistinguishable to the reasoner, which entails the same types for each (the ontology
-    has no nominals): one per set of types stands in for the others, which get its answer."""
-    a = RDF + "type"
+    has no nominals): one per set of types stands in for the others, which get its answer.
+    Returned as plain IRIs: representative -> the others."""
     types_of: dict[str, set[str]] = defaultdict(set)
     linked: set[str] = set()
-    for t in keep:  # ``linked``: N-Triples forms of the nodes other triples name
-        if t.predicate.value == a and isinstance(t.subject, ox.NamedNode):
-            types_of[t.subject.value].add(str(t.object))
-            linked.add(str(t.object))  # used as a class (punning): not a plain individual
+    for s, p, o in keep:  # ``linked``: the nodes other triples name
+        if p == _TYPE and s[0] == "<":
+            types_of[s].add(o)
+            linked.add(o)  # used as a class (punning): not a plain individual
         else:
-            linked.add(str(t.subject))
-            if not isinstance(t.object, ox.Literal):
-                linked.add(str(t.object))
+            linked.add(s)
+            if o[0] != '"':
+                linked.add(o)
     groups: dict[frozenset[str], list[str]] = defaultdict(list)
     for ind, types in types_of.items():
-        if f"<{ind}>" not in linked and ind not in terms:
+        if ind not in linked and ind not in terms:
             groups[frozenset(types)].append(ind)
     stand_in: dict[str, list[str]] = {}
+    dropped: set[str] = set()
     for members in groups.values():
         if len(members) > 1:
             members.sort()
-            stand_in[members[0]] = members[1:]
-    dropped = {m for others in stand_in.values() for m in others}
-    kept = {
-        t for t in keep if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in dropped)
-    }
-    return kept, stand_in
+            stand_in[members[0][1:-1]] = [m[1:-1] for m in members[1:]]
+            dropped.update(members[1:])
+    return {t for t in keep if t[0] not in dropped}, stand_in
 
 
 def _hermit_input(data: bytes, folder: Path) -> Path:
@@ -353,9 +378,11 @@ def reason(data: bytes, limits: Limits | None = None, projected: bool = True) ->
     failure, ``OfflineError`` for ``owl:imports``."""
     limits = limits or Limits()
     t0 = time.perf_counter()
-    types, subs, terms = _asserted(data)
+    triples = _split(data)
+    types, subs, terms = _asserted(triples)
     with tempfile.TemporaryDirectory(prefix="dmkg-reason-") as tmp:
-        hermit_data, stand_in = _projection(data) if projected else (data, {})
+        hermit_data, stand_in = _projection(triples) if projected else (data, {})
+        del triples
         output = _run_hermit(_hermit_input(hermit_data, Path(tmp)), limits)
     parents: dict[str, set[str]] = defaultdict(set)
     direct_types: dict[str, set[str]] = defaultdict(set)
