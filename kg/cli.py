@@ -72,6 +72,45 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    import os
+
+    from kg.publish import Endpoints, publish
+    from kg.remote import RemoteError, basic_auth
+
+    secret = args.auth
+    if args.auth_env:
+        secret = os.environ.get(args.auth_env)
+        if secret is None:
+            print(f"error: --auth-env: {args.auth_env} is not set", file=sys.stderr)
+            return 2
+    try:
+        auth = basic_auth(secret)
+    except ValueError as exc:
+        print(f"error: --auth: {exc}", file=sys.stderr)
+        return 2
+    endpoints = Endpoints(
+        query=args.endpoint,
+        update=args.update or args.endpoint,
+        graph_store=args.graph_store or args.endpoint,
+        auth=auth,
+        timeout=args.timeout,
+    )
+    try:
+        done = publish(Path(args.release), endpoints)
+    except RemoteError as exc:
+        print(
+            f"error: publish failed, the store keeps its previous release: {exc}", file=sys.stderr
+        )
+        return 3
+    before = f" (replacing {done.previous})" if done.previous else ""
+    print(
+        f"published {done.release} to {args.endpoint}{before}: {len(done.graphs)} graphs, "
+        f"{sum(done.graphs.values())} triples"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Drug Monograph Knowledge Graph tools")
     p.add_argument("--data", default="data", help="curated data folder (default: data)")
@@ -100,6 +139,22 @@ def parser() -> argparse.ArgumentParser:
     sy.add_argument("--defects", type=int, default=0, help="drugs given a duplicate label")
     sy.add_argument("--out", required=True)
     sy.set_defaults(func=_cmd_synth)
+    pu = sub.add_parser(
+        "publish", help="load a release into a SPARQL 1.1 store (Graph Store Protocol), atomically"
+    )
+    pu.add_argument("--release", default="dist", help="release folder (default: dist)")
+    pu.add_argument("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint")
+    pu.add_argument("--update", metavar="URL", help="SPARQL Update endpoint (default: --endpoint)")
+    pu.add_argument(
+        "--graph-store", metavar="URL", help="Graph Store Protocol endpoint (default: --endpoint)"
+    )
+    who = pu.add_mutually_exclusive_group()
+    who.add_argument("--auth", metavar="USER:PASSWORD", help="HTTP Basic credentials")
+    who.add_argument("--auth-env", metavar="VAR", help="variable holding USER:PASSWORD")
+    pu.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds per HTTP request (default: 300)"
+    )
+    pu.set_defaults(func=_cmd_publish)
     from kg.api import add_commands  # serve, query (lazy: the API is not needed to build)
 
     add_commands(sub)

@@ -15,9 +15,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph
 
@@ -25,20 +26,70 @@ from kg.errors import ReleaseError
 from kg.release import MANIFEST
 from kg.vocab import GRAPH_INFERRED
 
-__all__ = ["STORE_FORMAT", "Release", "default_cache_dir", "open_release", "open_store"]
+__all__ = [
+    "STORE_FORMAT",
+    "QueryableStore",
+    "Release",
+    "default_cache_dir",
+    "open_release",
+    "open_store",
+    "pin_release",
+]
 
 STORE_FORMAT = "oxigraph-2"
 """Bumped when the cached store layout changes, so old caches are not reused."""
 _READY = ".complete"
 
+GraphName = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph
+QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
+
+
+class QueryableStore(Protocol):
+    """The read-only part of ``pyoxigraph.Store`` the service uses: the embedded store has it,
+    and so does ``kg.remote.RemoteStore`` (a SPARQL endpoint), which is how ``kg serve --store``
+    serves every route from a remote store without the routes knowing."""
+
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: GraphName | list[GraphName] | None = None,
+        named_graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode] | None = None,
+        substitutions: dict[
+            pyoxigraph.Variable,
+            pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple,
+        ]
+        | None = None,
+    ) -> QueryResult: ...
+
+    def quads_for_pattern(
+        self,
+        subject: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Triple | None,
+        predicate: pyoxigraph.NamedNode | None,
+        object: pyoxigraph.NamedNode
+        | pyoxigraph.BlankNode
+        | pyoxigraph.Literal
+        | pyoxigraph.Triple
+        | None,
+        graph_name: GraphName | None = None,
+    ) -> Iterator[pyoxigraph.Quad]: ...
+
+    def named_graphs(self) -> Iterator[pyoxigraph.NamedNode | pyoxigraph.BlankNode]: ...
+
 
 @dataclass
 class Release:
-    """A verified release folder and its store (queries use ``use_default_graph_as_union``)."""
+    """A verified release folder and its store (queries use ``use_default_graph_as_union``).
+
+    ``store`` is the embedded pyoxigraph store, or a ``kg.remote.RemoteStore`` when the release
+    is served from a SPARQL endpoint (``kg serve --store``; ``store_path`` is then unused)."""
 
     dir: Path
     manifest: dict[str, Any]
-    store: pyoxigraph.Store
+    store: QueryableStore
     store_path: Path
     graphs: frozenset[str] = field(default_factory=frozenset)
     pinned: dict[str, int] = field(default_factory=dict)
@@ -140,6 +191,12 @@ def _pinned_path(release_dir: Path, pinned: dict[str, int], name: str) -> Path:
     fd = pinned.get(name)
     proc = Path(f"/proc/self/fd/{fd}")
     return proc if fd is not None and proc.exists() else release_dir / name
+
+
+def pin_release(release_dir: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The verified manifest and the open descriptors of the release's files (``Release.pinned``),
+    for a release served from another store (``kg serve --store``)."""
+    return _pin_and_verify(release_dir.absolute())
 
 
 def open_release(release_dir: Path, cache_dir: Path | None = None) -> Release:

@@ -48,6 +48,14 @@ def add_commands(sub: Any) -> None:
     s.add_argument(
         "--cache-dir", help="store cache folder (default .cache/store beside the release)"
     )
+    s.add_argument(
+        "--store", metavar="URL",
+        help="serve from this SPARQL query endpoint, loaded by `kg publish` (env DMKG_STORE)",
+    )  # fmt: skip
+    s.add_argument(
+        "--store-auth-env", metavar="VAR",
+        help="variable holding user:password for the store (or set DMKG_STORE_AUTH)",
+    )  # fmt: skip
     s.add_argument("--queries-dir", help="named queries folder (default queries)")
     s.add_argument("--base-url", help="public base URL for links (default: from each request)")
     for flag, kind, text in _LIMIT_OPTIONS:
@@ -75,7 +83,8 @@ def add_commands(sub: Any) -> None:
 def _settings(args: argparse.Namespace) -> Any:
     from kg.api.settings import Settings
 
-    names = ("host", "port", "release", "cache_dir", "queries_dir", "base_url",
+    names = ("host", "port", "release", "cache_dir", "queries_dir", "base_url", "store",
+             "store_auth_env",
              *(flag[2:].replace("-", "_") for flag, _, _ in _LIMIT_OPTIONS))  # fmt: skip
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
     return Settings(**given)

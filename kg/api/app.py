@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -40,7 +41,7 @@ log = logging.getLogger("kg.api")
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    service: QueryService = app.state.queries
+    service: QueryService = app.state.queries  # or kg.api.remote.RemoteQueryService
     await service.start()
     try:
         yield
@@ -51,7 +52,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
     """The service for one release folder (verified against its manifest on start)."""
     settings = settings or Settings(release=release_dir)
-    release = open_release(release_dir, settings.cache_dir)
+    queries: Any
+    if settings.store is not None:  # a store `kg publish` loaded; see kg.api.remote
+        from kg.api.remote import RemoteQueryService, open_remote_release
+
+        release = open_remote_release(release_dir, settings)
+        queries = RemoteQueryService(release, settings)
+    else:
+        release = open_release(release_dir, settings.cache_dir)
+        queries = QueryService(release, settings)
     app = FastAPI(
         title="dmkg: Drug Monograph Knowledge Graph",
         version=release.id,
@@ -61,8 +70,12 @@ def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
     )
     app.state.release = release
     app.state.settings = settings
-    app.state.queries = QueryService(release, settings)
+    app.state.queries = queries
     install_problem_handlers(app)
+    if settings.store is not None:
+        from kg.api.remote import install_remote_handlers
+
+        install_remote_handlers(app)
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout
     )

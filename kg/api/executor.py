@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
@@ -40,6 +40,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, QueryTripl
 
 from kg.api.conneg import RDF_MEDIA, RESULTS_MEDIA
 from kg.vocab import PREFIXES, XSD
+
+if TYPE_CHECKING:
+    from kg.store import QueryableStore
 
 __all__ = [
     "GRAPH_MEDIA",
@@ -237,7 +240,7 @@ def _dataset_options(job: Job) -> dict[str, Any]:
     return {"use_default_graph_as_union": True}
 
 
-def execute(store: pyoxigraph.Store, job: Job) -> Outcome | Failure:
+def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
     """Run ``job`` on ``store`` and serialise at most ``max_rows`` (or one page) of it."""
     start = time.perf_counter()
     subs = {pyoxigraph.Variable(k): v for k, v in job.substitutions}

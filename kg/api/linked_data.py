@@ -19,7 +19,7 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.api.conneg import EXTENSIONS, HTML, RDF_MEDIA, negotiate
 from kg.api.monograph import (
@@ -34,6 +34,7 @@ from kg.api.monograph import (
 )
 from kg.api.problems import ProblemError, not_acceptable
 from kg.release import jsonld_context
+from kg.store import QueryableStore
 from kg.vocab import BASE, DMKG, GRAPH, ID, OA, PREFIXES, PROV, RDF, RDFS, VOID, XSD, entity_iri
 
 __all__ = [
@@ -118,7 +119,7 @@ def render(
 
 
 # -------------------------------------------------------------------- RDF
-def describe(store: Store, iri: str) -> list[Triple]:
+def describe(store: QueryableStore, iri: str) -> list[Triple]:
     """The triples a client gets for ``iri``, sorted: its own (blank nodes followed), those
     of the claims whose subject or object it is, and of their evidence, selectors and notes."""
     start = NamedNode(iri)

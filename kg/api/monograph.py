@@ -21,10 +21,11 @@ from string import Template
 from typing import Any, Final, TypeVar, cast
 
 from pydantic import BaseModel, Field
-from pyoxigraph import BlankNode, Literal, NamedNode, Store
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg import prefixes
 from kg.claimtypes import CLAIM_SPECS
+from kg.store import QueryableStore
 from kg.vocab import (
     BASE,
     DCTERMS,
@@ -288,7 +289,7 @@ class Reader:
 
     One reader per release: the store never changes, so nothing needs invalidating."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: QueryableStore) -> None:
         self.store = store
         self._labels: dict[str, str | None] = {}
         self._cache: OrderedDict[tuple[str, str], object] = OrderedDict()
@@ -669,11 +670,11 @@ class Reader:
         return notes
 
 
-_READERS: dict[int, tuple[Store, Reader]] = {}
+_READERS: dict[int, tuple[QueryableStore, Reader]] = {}
 _READERS_LOCK = threading.Lock()
 
 
-def reader_for(store: Store) -> Reader:
+def reader_for(store: QueryableStore) -> Reader:
     """The shared reader of a store, so every route of a release shares one cache. Keeps the
     last few stores' readers (a server swapping releases drops the oldest)."""
     with _READERS_LOCK:
@@ -687,7 +688,7 @@ def reader_for(store: Store) -> Reader:
         return reader
 
 
-def monograph(store: Store, iri: str) -> dict[str, Any] | None:
+def monograph(store: QueryableStore, iri: str) -> dict[str, Any] | None:
     """The monograph of ``iri`` as a JSON-ready dict (for the CLI and exports).
 
     >>> from pyoxigraph import Store

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     release: Path = Field(default=Path("dist"), description="release folder built by `kg build`")
     cache_dir: Path | None = Field(
         default=None, description="store cache (default: .cache/store beside the release)"
+    )
+    store: str | None = Field(
+        default=None,
+        description="SPARQL query endpoint of a store `kg publish` loaded (default: embedded store)",
+    )
+    store_auth: SecretStr | None = Field(
+        default=None, description="user:password for the remote store (HTTP Basic)"
+    )
+    store_auth_env: str | None = Field(
+        default=None, description="name of a variable holding user:password for the store"
     )
     queries_dir: Path = Field(default=Path("queries"), description="named queries (*.rq)")
     base_url: str | None = Field(
