@@ -39,6 +39,8 @@ __all__ = [
 STORE_FORMAT = "oxigraph-2"
 """Bumped when the cached store layout changes, so old caches are not reused."""
 _READY = ".complete"
+_STAMPS = "verified.json"
+"""In the store cache: the files whose checksums were verified, with their stamps."""
 
 GraphName = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph
 QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
@@ -156,10 +158,53 @@ def _read_fd(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _pin_and_verify(release_dir: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _sha256_fd(fd: int) -> str:
+    digest, offset = hashlib.sha256(), 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        digest.update(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()
+
+
+def _stamp(fd: int) -> list[int]:
+    """What changes whenever a file's bytes can have changed: device, inode, size and the
+    modification and status-change times (``ctime`` cannot be set back by any user tool)."""
+    st = os.fstat(fd)
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _load_stamps(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_stamps(path: Path, stamps: dict[str, Any]) -> None:
+    """Written aside and renamed in: concurrent starts never read half a file."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(stamps, fh, sort_keys=True)
+        os.replace(tmp, path)
+
+
+def _pin_and_verify(
+    release_dir: Path, stamps_file: Path | None = None
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Open the manifest and every file it lists, then check the checksums on those open files:
-    what is verified is exactly what is served, even if the folder is swapped meanwhile."""
+    what is verified is exactly what is served, even if the folder is swapped meanwhile.
+
+    Hashing a large release takes seconds at every start, so a file whose checksum was
+    verified before and whose stamp (:func:`_stamp`) is unchanged is not hashed again; the
+    stamps live in ``stamps_file`` (the store cache), the way git trusts its index."""
     pinned: dict[str, int] = {}
+    known = _load_stamps(stamps_file)
+    verified: dict[str, Any] = {}
     try:
         try:
             pinned[MANIFEST] = os.open(release_dir / MANIFEST, os.O_RDONLY | os.O_CLOEXEC)
@@ -178,12 +223,18 @@ def _pin_and_verify(release_dir: Path) -> tuple[dict[str, Any], dict[str, int]]:
             with contextlib.suppress(FileNotFoundError):
                 pinned[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
             fd = pinned.get(name)
-            if fd is None or hashlib.sha256(_read_fd(fd)).hexdigest() != info["sha256"]:
+            if fd is None:
                 raise ReleaseError(f"{path}: missing or does not match the manifest checksum")
+            record = [info["sha256"], *_stamp(fd)]
+            if known.get(str(path)) != record and _sha256_fd(fd) != info["sha256"]:
+                raise ReleaseError(f"{path}: missing or does not match the manifest checksum")
+            verified[str(path)] = record
     except BaseException:
         for fd in pinned.values():
             os.close(fd)
         raise
+    if stamps_file is not None and verified != known:
+        _save_stamps(stamps_file, verified)
     return manifest, pinned
 
 
@@ -196,17 +247,19 @@ def _pinned_path(release_dir: Path, pinned: dict[str, int], name: str) -> Path:
 def pin_release(release_dir: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """The verified manifest and the open descriptors of the release's files (``Release.pinned``),
     for a release served from another store (``kg serve --store``)."""
-    return _pin_and_verify(release_dir.absolute())
+    release_dir = release_dir.absolute()
+    return _pin_and_verify(release_dir, default_cache_dir(release_dir) / _STAMPS)
 
 
 def open_release(release_dir: Path, cache_dir: Path | None = None) -> Release:
     """Verify the release against its manifest and open (building once) its store."""
     release_dir = release_dir.absolute()
-    manifest, pinned = _pin_and_verify(release_dir)
+    cache_dir = cache_dir or default_cache_dir(release_dir)
+    manifest, pinned = _pin_and_verify(release_dir, cache_dir / _STAMPS)
     trig = _pinned_path(release_dir, pinned, "kg.trig")
     if not trig.is_file():
         raise ReleaseError(f"{release_dir}: kg.trig is missing")
-    target = (cache_dir or default_cache_dir(release_dir)) / _key(manifest)
+    target = cache_dir / _key(manifest)
     if not (target / _READY).exists():
         if target.exists():  # left by an older crash: not marked complete
             with contextlib.suppress(OSError):
