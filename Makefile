@@ -35,10 +35,15 @@ test: lint typecheck unit
 
 # Build benchmark on synthetic corpora (benchmarks/README.md); writes benchmarks/results.json
 # and benchmarks/RESULTS.md. The full one takes long and is not run by CI.
-bench-quick: install
+# The `bench` extra brings the HTTP peers (oxigraph serve, rdflib-endpoint); installed once.
+$(BIN)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench-quick: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/run.py --sizes 200,1000
 
-bench: install
+bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/run.py --sizes 1000,10000,50000
 
 expected: install
