@@ -231,8 +231,8 @@ def verify_release(release: Path) -> dict[str, Any]:
     manifest = read_manifest(release)
     for name, info in manifest.get("files", {}).items():
         path = release / name
-        with contextlib.suppress(FileNotFoundError):
-            if hashlib.sha256(path.read_bytes()).hexdigest() == info["sha256"]:
-                continue
+        with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
+            if hashlib.file_digest(fh, "sha256").hexdigest() == info["sha256"]:
+                continue  # hashed in chunks: release files can be GB
         raise ReleaseError(f"{path}: missing or does not match the manifest checksum")
     return manifest
