@@ -63,13 +63,14 @@ extra release files (validation report, inferred graph) to publish with the rele
 
 
 def default_checks(paths: Paths | None = None) -> tuple[Check, Check]:
-    """The gates of ``kg build``: SHACL validation (shapes of ``paths.ontology``), then OWL
-    reasoning (HermiT)."""
+    """The gates of ``kg build``: SHACL validation (shapes of ``paths.ontology``, on the SPARQL
+    engine, which gives pyshacl's results), then OWL reasoning (HermiT)."""
     from kg.reason import reasoning_gate
-    from kg.validate import shacl_gate
+    from kg.validate import default_validator, shacl_gate
 
     paths = paths or Paths()
-    return shacl_gate(paths.shapes_file, paths.ontology_file), reasoning_gate()
+    gate = shacl_gate(paths.shapes_file, paths.ontology_file, default_validator("sparql"))
+    return gate, reasoning_gate()
 
 
 def load_inputs(paths: Paths) -> tuple[Corpus, list[Quad], MappingSet]:

@@ -24,11 +24,12 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kg.validate import validate_release
+    from kg.validate import default_validator, validate_release
 
     release = Path(args.release)
     ontology = Path(args.ontology)
-    report = validate_release(release, ontology / "shapes.ttl", ontology / "dmkg.ttl")
+    engine = default_validator(args.engine)
+    report = validate_release(release, ontology / "shapes.ttl", ontology / "dmkg.ttl", engine)
     out = Path(args.report_dir) if args.report_dir else release
     _write(out, {"validation.ttl": report.to_turtle(), "validation.json": report.to_json()})
     print(report.render(limit=args.limit))
@@ -79,6 +80,8 @@ def add_check_commands(sub: Any) -> None:
         "--report-dir", help="where to write validation.ttl/.json (default: the release)"
     )
     v.add_argument("--limit", type=int, default=50, help="results to print (default: 50)")
+    v.add_argument("--engine", default="sparql", choices=("sparql", "pyshacl"),
+                   help="SHACL engine: sparql (pyoxigraph, default) or pyshacl (the reference)")  # fmt: skip
     v.set_defaults(func=_cmd_validate)
     r = sub.add_parser("reason", help="check consistency and classify a release (HermiT)")
     r.add_argument("--release", default="dist", help="release folder (default: dist)")

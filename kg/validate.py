@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -26,12 +27,14 @@ from kg.shapes import SHAPES, Shapes, load_shapes, path_text
 from kg.vocab import OA, PREFIXES, RDFS, vocab
 
 __all__ = [
+    "ENGINES",
     "SEVERITIES",
     "Finding",
     "PyShaclValidator",
     "Report",
     "Result",
     "Validator",
+    "default_validator",
     "ntriples",
     "ontology_lines",
     "shacl_gate",
@@ -79,6 +82,35 @@ def _nt(term: rdflib.term.Node | None) -> str:
     return "_:" + str(term)
 
 
+@contextmanager
+def _parsed_once() -> Iterator[None]:
+    """rdflib parses a SPARQL string on every ``Graph.query``, and pyshacl queries once per
+    focus node: at 0.1 s a parse, parsing outweighed evaluation. Inside this block each text
+    is parsed and translated once and the algebra reused, as rdflib's own ``prepareQuery``
+    does; results are unchanged."""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], object] = {}
+
+    def query(self: Any, text: Any, initBindings: Any = None, initNs: Any = None,
+              base: Any = None, DEBUG: bool = False) -> Any:  # fmt: skip
+        if isinstance(text, str):
+            key = (text, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in cache:
+                cache[key] = translateQuery(parseQuery(text), base, initNs)
+            text = cache[key]
+        return original(self, text, initBindings, initNs, base, DEBUG)
+
+    setattr(processor.SPARQLProcessor, "query", query)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(processor.SPARQLProcessor, "query", original)  # noqa: B010
+
+
 class PyShaclValidator:
     """pyshacl with SHACL-AF SPARQL targets, no inference, no owl:imports, no JavaScript."""
 
@@ -89,18 +121,19 @@ class PyShaclValidator:
 
         data_graph = rdflib.Graph().parse(data=data, format="nt")
         shapes_graph = rdflib.Graph().parse(data=shapes, format="nt")
-        _, report, _ = validate(
-            data_graph,
-            shacl_graph=shapes_graph,
-            inference="none",
-            abort_on_first=False,
-            allow_infos=True,
-            allow_warnings=True,
-            meta_shacl=False,
-            advanced=True,
-            js=False,
-            do_owl_imports=False,
-        )
+        with _parsed_once():
+            _, report, _ = validate(
+                data_graph,
+                shacl_graph=shapes_graph,
+                inference="none",
+                abort_on_first=False,
+                allow_infos=True,
+                allow_warnings=True,
+                meta_shacl=False,
+                advanced=True,
+                js=False,
+                do_owl_imports=False,
+            )
         assert isinstance(report, rdflib.Graph)
         out = []
         for r in report.subjects(RDF.type, SH.ValidationResult):
@@ -119,6 +152,21 @@ class PyShaclValidator:
                 )
             )
         return out
+
+
+ENGINES = ("sparql", "pyshacl")
+"""Validation engines by name: the SPARQL engine (default, fast) and pyshacl (reference)."""
+
+
+def default_validator(engine: str = "sparql") -> Validator:
+    """The engine called ``engine``; ``kg.shacl_sparql`` is imported lazily (it imports us)."""
+    if engine == "pyshacl":
+        return PyShaclValidator()
+    if engine == "sparql":
+        from kg.shacl_sparql import SparqlValidator
+
+        return SparqlValidator()
+    raise BuildError(f"unknown SHACL engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
 def _result_key(r: Result) -> tuple[int, str, str, str, str, str, str]:
@@ -333,7 +381,7 @@ def validate_graph(
     ontology: dict[str, str] | None = None,
 ) -> Report:
     """Validate N-Triples ``data``; ``ontology`` maps term IRIs to their line in dmkg.ttl."""
-    engine = validator or PyShaclValidator()
+    engine = validator or default_validator()
     results = sorted(set(engine.validate(data, shapes.ntriples())), key=_result_key)
     prov = _Provenance(data, ontology or {})
     findings = tuple(

@@ -1,0 +1,529 @@
+"""Compile a SHACL shapes graph into SPARQL queries with pyshacl's result semantics.
+
+Each constraint of a targeted shape becomes one SELECT over *all* focus nodes of the shape,
+returning the focus (``?this``) and, where SHACL reports one, the value (``?value``) of each
+result. Shapes used through ``sh:node``, ``sh:or``, ``sh:not`` and ``sh:qualifiedValueShape``
+become boolean SPARQL expressions (conformance). The rules follow what ``PyShaclValidator``
+reports, term for term, so the two engines can be compared on any graph
+(``tests/test_shacl_sparql.py``). Anything outside the supported subset raises ``BuildError``
+naming the shape and the construct: a constraint is never skipped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from kg.errors import BuildError
+from kg.shacl_sparql_text import SelectQuery, parse_select
+from kg.shapes import path_text
+
+__all__ = ["FOCUS_GRAPH", "Check", "Compiled", "SparqlCheck", "compile_shapes"]
+
+FOCUS_GRAPH = "urn:dmkg:shacl:focus"
+"""Named graph (of the engine's own store) holding ``<shape key> <member> ?focus``."""
+_MEMBER = "urn:dmkg:shacl:member"
+
+_METADATA = {
+    SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+    SH.deactivated, SH.path, SH.property, SH.sparql, SH.targetClass, SH.targetNode,
+    SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.flags, SH.qualifiedMinCount,
+    SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.declare,
+}  # fmt: skip
+_VALUE_PARAMS = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.minExclusive, SH.minInclusive, SH.maxExclusive,
+    SH.maxInclusive, SH.minLength, SH.maxLength, SH.languageIn, SH["in"], SH["or"], SH["not"],
+    SH.node,
+}  # fmt: skip
+_FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue, SH.qualifiedValueShape}
+_PAIR_PARAMS = {SH.equals, SH.lessThan, SH.lessThanOrEquals}
+_SUPPORTED = _METADATA | _VALUE_PARAMS | _FOCUS_PARAMS | _PAIR_PARAMS | {SH.pattern}
+
+_COMPONENT = {
+    SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind",
+    SH.minExclusive: "MinExclusive", SH.minInclusive: "MinInclusive",
+    SH.maxExclusive: "MaxExclusive", SH.maxInclusive: "MaxInclusive",
+    SH.minLength: "MinLength", SH.maxLength: "MaxLength", SH.languageIn: "LanguageIn",
+    SH["in"]: "In", SH["or"]: "Or", SH["not"]: "Not", SH.node: "Node", SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount", SH.hasValue: "HasValue", SH.equals: "Equals",
+    SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals", SH.pattern: "Pattern",
+}  # fmt: skip
+
+# Datatypes whose well-formedness pyshacl checks (rdflib's ill_typed, then the Python type):
+# tested here by a round trip through the SPARQL cast of the same name, on canonical data.
+_CAST_CHECKED = {
+    XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.boolean, XSD.date, XSD.dateTime,
+    XSD.time,
+}  # fmt: skip
+# Datatypes rdflib has no lexical parser for: pyshacl accepts any lexical form.
+_UNCHECKED = {XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gDay, XSD.gMonthDay}
+_STRINGISH = f"(isIRI({{0}}) || (isLiteral({{0}}) && DATATYPE({{0}}) IN (<{XSD.string}>, <{RDF.langString}>)))"
+_COUNTED_ROWS = "?_n"
+
+
+def _nt(term: rdflib.term.Node) -> str:
+    """A shapes-graph term as SPARQL / N-Triples text (IRIs and literals only)."""
+    if isinstance(term, rdflib.URIRef):
+        return f"<{term}>"
+    if isinstance(term, rdflib.Literal):
+        return term.n3()
+    raise BuildError(f"a blank node {term} cannot be used as a constant in SPARQL")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one reporting shape: a query and how its rows become results.
+
+    ``kind``: ``value`` (rows are ?this ?value), ``focus`` (rows are ?this), ``pattern``
+    (rows are ?this ?value, filtered by Python's ``re`` as pyshacl does), ``qualified`` (rows
+    are ?this ?_n, compared with ``low``/``high``)."""
+
+    shape: rdflib.term.Node
+    component: str
+    query: str
+    kind: str
+    path: str = ""
+    regex: re.Pattern[str] | None = None
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class SparqlCheck:
+    """An ``sh:sparql`` constraint rewritten to run over all focus nodes at once."""
+
+    shape: rdflib.term.Node
+    query: str
+    select: SelectQuery
+    node_shape: bool
+    path: str
+    messages: tuple[str, ...]  # of the sh:sparql node, minus those equal to a shape message
+
+
+@dataclass
+class Compiled:
+    """What the engine runs: target queries per focus key, then checks."""
+
+    targets: dict[str, str] = field(default_factory=dict)  # focus key IRI -> SELECT ?this
+    checks: list[Check] = field(default_factory=list)
+    sparql: list[SparqlCheck] = field(default_factory=list)
+    severity: dict[rdflib.term.Node, str] = field(default_factory=dict)
+    messages: dict[rdflib.term.Node, list[rdflib.Literal]] = field(default_factory=dict)
+    focus_key: dict[rdflib.term.Node, str] = field(default_factory=dict)
+
+
+class _Compiler:
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.g = graph
+        self.n = 0
+        self.out = Compiled()
+        self.target_prefixes: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def fresh(self) -> str:
+        self.n += 1
+        return f"?_v{self.n}"
+
+    def fail(self, shape: rdflib.term.Node, what: str) -> BuildError:
+        return BuildError(f"SHACL shape {self.label(shape)}: unsupported construct {what}")
+
+    def label(self, shape: rdflib.term.Node) -> str:
+        """An IRI as ``<IRI>``; a blank node by the named shape it sits in."""
+        node, seen = shape, set()
+        while isinstance(node, rdflib.BNode) and node not in seen:
+            seen.add(node)
+            node = next(iter(sorted(self.g.subjects(None, node), key=str)), node)
+        if node == shape:
+            return _label(shape)
+        return f"{_label(shape)} in <{node}>" if isinstance(node, rdflib.URIRef) else _label(shape)
+
+    def one(self, shape: rdflib.term.Node, p: rdflib.URIRef) -> rdflib.term.Node:
+        values = list(self.g.objects(shape, p))
+        if len(values) != 1:
+            raise self.fail(shape, f"{len(values)} values of sh:{_local(p)} (expected one)")
+        return values[0]
+
+    def integer(self, shape: rdflib.term.Node, p: rdflib.URIRef) -> int:
+        value = self.one(shape, p)
+        if not isinstance(value, rdflib.Literal) or not isinstance(value.value, int):
+            raise self.fail(shape, f"sh:{_local(p)} {value} (not an integer)")
+        return int(value.value)
+
+    def items(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return list(Collection(self.g, node))
+
+    def deactivated(self, shape: rdflib.term.Node) -> bool:
+        return any(
+            isinstance(v, rdflib.Literal) and v.value is True
+            for v in self.g.objects(shape, SH.deactivated)
+        )
+
+    def path(self, shape: rdflib.term.Node, node: rdflib.term.Node) -> str:
+        """A SHACL path as a SPARQL property path, fully parenthesised."""
+        if isinstance(node, rdflib.URIRef):
+            return f"<{node}>"
+        if self.g.value(node, RDF.first) is not None:
+            return "(" + "/".join(self.path(shape, s) for s in self.items(node)) + ")"
+        for p, fmt in (
+            (SH.inversePath, "^({})"),
+            (SH.zeroOrMorePath, "({})*"),
+            (SH.oneOrMorePath, "({})+"),
+        ):
+            inner = self.g.value(node, p)
+            if inner is not None:
+                return fmt.format(self.path(shape, inner))
+        raise self.fail(shape, "sh:path (only IRIs, sequences, inverse, * and + paths)")
+
+    def check_params(self, shape: rdflib.term.Node) -> None:
+        for p in set(self.g.predicates(shape)):
+            if str(p).startswith(str(SH)) and p not in _SUPPORTED:
+                raise self.fail(shape, f"sh:{_local(p)}")
+        if SH.qualifiedValueShapesDisjoint in set(self.g.predicates(shape)):
+            flag = self.one(shape, SH.qualifiedValueShapesDisjoint)
+            if not (isinstance(flag, rdflib.Literal) and flag.value is False):
+                raise self.fail(shape, "sh:qualifiedValueShapesDisjoint true")
+
+    # ------------------------------------------------------------------ value conditions
+
+    def value_ok(self, shape: rdflib.term.Node, p: rdflib.URIRef, arg: rdflib.term.Node, v: str) -> str:  # fmt: skip
+        """A SPARQL expression true when value ``v`` satisfies ``p arg`` (pyshacl's rules)."""
+        if p == SH["class"]:
+            return f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(arg)} }}"
+        if p == SH.datatype:
+            return self.datatype_ok(shape, arg, v)
+        if p == SH.nodeKind:
+            kinds = {
+                SH.IRI: "isIRI({0})", SH.BlankNode: "isBlank({0})", SH.Literal: "isLiteral({0})",
+                SH.BlankNodeOrIRI: "!isLiteral({0})", SH.BlankNodeOrLiteral: "!isIRI({0})",
+                SH.IRIOrLiteral: "!isBlank({0})",
+            }  # fmt: skip
+            if arg not in kinds:
+                raise self.fail(shape, f"sh:nodeKind {arg}")
+            return kinds[arg].format(v)  # type: ignore[index]
+        if p in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
+            op = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<",
+                  SH.maxInclusive: "<="}[p]  # fmt: skip
+            if not isinstance(arg, rdflib.Literal):
+                raise self.fail(shape, f"sh:{_local(p)} {arg} (not a literal)")
+            if isinstance(arg.value, str):  # pyshacl compares strings only with strings
+                return f"(isLiteral({v}) && DATATYPE({v}) IN (<{XSD.string}>, <{RDF.langString}>) && COALESCE(STR({v}) {op} {_nt(rdflib.Literal(str(arg)))}, false))"  # fmt: skip
+            string = _STRINGISH.format(v)
+            return f"(isLiteral({v}) && !{string} && COALESCE({v} {op} {_nt(arg)}, false))"
+        if p in (SH.minLength, SH.maxLength):
+            n = self.integer(shape, p)
+            if p == SH.minLength and n == 0:
+                return "true"
+            op = ">=" if p == SH.minLength else "<="
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {n})"
+        if p == SH.languageIn:
+            langs = sorted({str(x).lower() for x in self.items(arg)})
+            if "*" in langs:
+                return f'(isLiteral({v}) && LANG({v}) != "")'
+            alts = ", ".join(_nt(rdflib.Literal(x)) for x in langs)
+            return (
+                f'(isLiteral({v}) && LANG({v}) != "" && (LCASE(LANG({v})) IN ({alts}) || '
+                f'LCASE(STRBEFORE(CONCAT(LANG({v}), "-"), "-")) IN ({alts})))'
+            )
+        if p == SH["in"]:
+            members = [f"sameTerm({v}, {_nt(x)})" for x in self.items(arg)]
+            return "(" + (" || ".join(members) or "false") + ")"
+        if p == SH["or"]:
+            members = [self.conforms(m, v) for m in self.items(arg)]
+            return "(" + (" || ".join(members) or "false") + ")"
+        if p == SH["not"]:
+            return f"!{self.conforms(arg, v)}"
+        if p == SH.node:
+            return self.conforms(arg, v)
+        raise self.fail(shape, f"sh:{_local(p)}")  # pragma: no cover - guarded by callers
+
+    def datatype_ok(self, shape: rdflib.term.Node, dt: rdflib.term.Node, v: str) -> str:
+        if dt == RDF.langString:
+            return f'(isLiteral({v}) && LANG({v}) != "")'
+        if dt == XSD.string:
+            return f"(isLiteral({v}) && DATATYPE({v}) = <{XSD.string}>)"
+        if dt == RDFS.Literal:
+            return f"isLiteral({v})"
+        if dt in _CAST_CHECKED:
+            return f"(isLiteral({v}) && DATATYPE({v}) = <{dt}> && COALESCE(sameTerm(<{dt}>(STR({v})), {v}), false))"  # fmt: skip
+        if dt in _UNCHECKED:
+            return f"(isLiteral({v}) && DATATYPE({v}) = <{dt}>)"
+        raise self.fail(shape, f"sh:datatype {dt} (its well-formedness rule is not mapped)")
+
+    # ------------------------------------------------------------------ conformance
+
+    def conforms(self, shape: rdflib.term.Node, x: str) -> str:
+        """A SPARQL expression true when node ``x`` conforms to ``shape`` (targets ignored)."""
+        self.check_params(shape)
+        if self.deactivated(shape):
+            return "true"
+        severity = self.g.value(shape, SH.severity)
+        if severity not in (None, SH.Violation):
+            raise self.fail(shape, f"sh:severity {severity} on a shape used for conformance")
+        params = set(self.g.predicates(shape))
+        for bad in (SH.pattern, SH.sparql, SH.qualifiedValueShape, *_PAIR_PARAMS):
+            if bad in params:
+                raise self.fail(shape, f"sh:{_local(bad)} inside sh:node/sh:or/sh:not")
+        path_node = self.g.value(shape, SH.path)
+        path = self.path(shape, path_node) if path_node is not None else None
+        parts: list[str] = []
+        for p in _uris(params & _VALUE_PARAMS):
+            for arg in _sorted(self.g.objects(shape, p)):
+                if path is None:
+                    parts.append(self.value_ok(shape, p, arg, x))
+                else:
+                    y = self.fresh()
+                    ok = self.value_ok(shape, p, arg, y)
+                    parts.append(f"NOT EXISTS {{ {x} {path} {y} FILTER (!{ok}) }}")
+        for p in (SH.minCount, SH.maxCount):
+            if p in params:
+                if path is None:
+                    raise self.fail(shape, f"sh:{_local(p)} on a node shape")
+                n = self.integer(shape, p)
+                parts.append(self.count_ok(x, path, n, p == SH.minCount))
+        for hv in _sorted(self.g.objects(shape, SH.hasValue)):
+            parts.append(
+                f"EXISTS {{ {x} {path} {_nt(hv)} }}" if path else f"sameTerm({x}, {_nt(hv)})"
+            )
+        for prop in _sorted(self.g.objects(shape, SH.property)):
+            if path is not None:
+                raise self.fail(shape, "sh:property on a property shape")
+            parts.append(self.conforms(prop, x))
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def count_ok(self, x: str, path: str, n: int, at_least: bool) -> str:
+        """``x`` has at least ``n`` (or at most ``n``) distinct values along ``path``."""
+        k = n if at_least else n + 1
+        if k == 0:
+            return "true"
+        ys = [self.fresh() for _ in range(k)]
+        pattern = " ".join(f"{x} {path} {y} ." for y in ys)
+        distinct = [f"!sameTerm({a}, {b})" for i, a in enumerate(ys) for b in ys[i + 1 :]]
+        where = pattern + (f" FILTER ({' && '.join(distinct)})" if distinct else "")
+        return f"EXISTS {{ {where} }}" if at_least else f"NOT EXISTS {{ {where} }}"
+
+    # ------------------------------------------------------------------ reporting shapes
+
+    def targets(self, shape: rdflib.term.Node) -> list[str]:
+        out = []
+        classes = set(self.g.objects(shape, SH.targetClass))
+        if {RDFS.Class, OWL.Class} & set(self.g.objects(shape, RDF.type)):
+            classes.add(shape)  # implicit class target
+        for c in _sorted(classes):
+            out.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_nt(c)} .")
+        for node in _sorted(self.g.objects(shape, SH.targetNode)):
+            out.append(f"VALUES ?this {{ {_nt(node)} }}")
+        for p in _sorted(self.g.objects(shape, SH.targetSubjectsOf)):
+            out.append(f"?this {_nt(p)} ?_o .")
+        for p in _sorted(self.g.objects(shape, SH.targetObjectsOf)):
+            out.append(f"?_s {_nt(p)} ?this .")
+        for t in _sorted(self.g.objects(shape, SH.target)):
+            out.append(self.sparql_target(shape, t))
+        return out
+
+    def sparql_target(self, shape: rdflib.term.Node, target: rdflib.term.Node) -> str:
+        if SH.SPARQLTarget not in set(self.g.objects(target, RDF.type)):
+            raise self.fail(shape, "sh:target that is not an sh:SPARQLTarget")
+        for p in set(self.g.predicates(target)):
+            if str(p).startswith(str(SH)) and p not in (SH.select, SH.prefixes):
+                raise self.fail(shape, f"sh:{_local(p)} on an sh:SPARQLTarget")
+        text = str(self.one(target, SH.select))
+        if re.search(r"\$(currentShape|shapesGraph|PATH)\b", text):
+            raise self.fail(shape, "pre-bound variables in an sh:SPARQLTarget")
+        query = parse_select(text, self.label(shape))
+        for prefix, ns in self.prefixes(target).items():
+            if self.target_prefixes.setdefault(prefix, ns) != ns:
+                raise self.fail(
+                    shape, f"two sh:SPARQLTargets declaring prefix {prefix}: differently"
+                )
+        if query.prologue.strip():
+            raise self.fail(shape, "PREFIX or BASE inside an sh:SPARQLTarget (use sh:prefixes)")
+        return query.text
+
+    def prefixes(self, node: rdflib.term.Node) -> dict[str, str]:
+        """pyshacl's sh:prefixes resolution: the declarations of the node named, plus those of
+        every owl:Ontology of the shapes graph."""
+        ontologies = set(self.g.subjects(RDF.type, OWL.Ontology))
+        global_decl = {d for o in ontologies for d in self.g.objects(o, SH.declare)}
+        out: dict[str, str] = {}
+        for pv in self.g.objects(node, SH.prefixes):
+            own = set(self.g.objects(pv, SH.declare))
+            decls = own if (own and pv in ontologies) else global_decl | own
+            for d in decls:
+                out[str(self.one(d, SH.prefix))] = str(self.one(d, SH.namespace))
+        return out
+
+    def shape_info(self, shape: rdflib.term.Node) -> None:
+        severity = self.g.value(shape, SH.severity) or SH.Violation
+        self.out.severity[shape] = str(severity).rsplit("#", 1)[-1]
+        self.out.messages[shape] = [
+            m for m in self.g.objects(shape, SH.message) if isinstance(m, rdflib.Literal)
+        ]
+
+    def report(self, shape: rdflib.term.Node, focus: str) -> None:
+        """Checks for every constraint of a targeted shape and of its property shapes."""
+        self.check_params(shape)
+        if self.deactivated(shape):
+            return
+        self.shape_info(shape)
+        path_node = self.g.value(shape, SH.path)
+        params = set(self.g.predicates(shape))
+        if path_node is not None:
+            path = self.path(shape, path_node)
+            shown = path_text(self.g, path_node)
+            values = f"?this {path} ?value ."
+        else:
+            path, shown, values = "", "", "BIND (?this AS ?value)"
+        where = f"GRAPH <{FOCUS_GRAPH}> {{ <{focus}> <{_MEMBER}> ?this }}"
+        if not self.out.messages[shape] and params & (_SUPPORTED - _METADATA):
+            raise self.fail(shape, "a constraint without sh:message (pyshacl's generic messages)")
+
+        def add(p: rdflib.URIRef, query: str, kind: str, **kw: object) -> None:
+            component = f"<{SH}{_COMPONENT[p]}ConstraintComponent>"
+            self.out.checks.append(Check(shape, component, query, kind, shown, **kw))  # type: ignore[arg-type]
+
+        for p in _uris(params & _VALUE_PARAMS):
+            for arg in _sorted(self.g.objects(shape, p)):
+                ok = self.value_ok(shape, p, arg, "?value")
+                add(p, f"SELECT DISTINCT ?this ?value WHERE {{ {where} {values} FILTER (!{ok}) }}", "value")  # fmt: skip
+        flags = str(self.g.value(shape, SH.flags) or "").lower()
+        re_flags = (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0)
+        for pattern in _sorted(self.g.objects(shape, SH.pattern)):
+            text = str(pattern)
+            add(SH.pattern, f"SELECT DISTINCT ?this ?value WHERE {{ {where} {values} }}", "pattern",
+                regex=re.compile(text, re_flags))  # fmt: skip
+        for p in (SH.minCount, SH.maxCount):
+            if p in params:
+                if not path:
+                    raise self.fail(shape, f"sh:{_local(p)} on a node shape")
+                n = self.integer(shape, p)
+                if p == SH.minCount:
+                    body = f"{where} OPTIONAL {{ {values} }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})"  # fmt: skip
+                else:
+                    body = f"{where} {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"  # fmt: skip
+                add(p, f"SELECT ?this WHERE {{ {body}", "focus")
+        for hv in _sorted(self.g.objects(shape, SH.hasValue)):
+            cond = f"NOT EXISTS {{ ?this {path} {_nt(hv)} }}" if path else f"!sameTerm(?this, {_nt(hv)})"  # fmt: skip
+            add(SH.hasValue, f"SELECT DISTINCT ?this WHERE {{ {where} FILTER ({cond}) }}", "focus")
+        for p in _uris(params & _PAIR_PARAMS):
+            if not path:
+                raise self.fail(shape, f"sh:{_local(p)} on a node shape")
+            for other in _sorted(self.g.objects(shape, p)):
+                add(p, self.pair_query(p, where, path, _nt(other)), "value")
+        for q in _sorted(self.g.objects(shape, SH.qualifiedValueShape)):
+            if not path:
+                raise self.fail(shape, "sh:qualifiedValueShape on a node shape")
+            ok = self.conforms(q, "?value")
+            query = (
+                f"SELECT ?this (COUNT(DISTINCT ?value) AS {_COUNTED_ROWS}) WHERE {{ {where} "
+                f"OPTIONAL {{ ?this {path} ?value FILTER ({ok}) }} }} GROUP BY ?this"
+            )
+            low = self.integer(shape, SH.qualifiedMinCount) if SH.qualifiedMinCount in params else None  # fmt: skip
+            high = self.integer(shape, SH.qualifiedMaxCount) if SH.qualifiedMaxCount in params else None  # fmt: skip
+            self.out.checks.append(Check(shape, "", query, "qualified", shown, low=low, high=high))
+        for c in _sorted(self.g.objects(shape, SH.sparql)):
+            self.sparql_constraint(shape, c, where, path_node)
+        for prop in _sorted(self.g.objects(shape, SH.property)):
+            if path:
+                raise self.fail(shape, "sh:property on a property shape")
+            self.report(prop, focus)
+
+    def pair_query(self, p: rdflib.URIRef, where: str, path: str, other: str) -> str:
+        if p == SH.equals:
+            return (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {where} "
+                f"{{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} UNION "
+                f"{{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}"
+            )
+        op = "<" if p == SH.lessThan else "<="
+        sv, sc = _STRINGISH.format("?value"), _STRINGISH.format("?_c")
+        ok = f"IF({sv}, {sc} && STR(?value) {op} STR(?_c), !{sc} && COALESCE(?value {op} ?_c, false))"  # fmt: skip
+        return (
+            f"SELECT DISTINCT ?this ?value WHERE {{ {where} ?this {path} ?value . "
+            f"?this {other} ?_c . FILTER (!({ok})) }}"
+        )
+
+    def sparql_constraint(
+        self, shape: rdflib.term.Node, c: rdflib.term.Node, where: str, path_node: rdflib.term.Node | None
+    ) -> None:  # fmt: skip
+        for p in set(self.g.predicates(c)):
+            if str(p).startswith(str(SH)) and p not in (
+                SH.select,
+                SH.prefixes,
+                SH.message,
+                SH.deactivated,
+            ):
+                raise self.fail(shape, f"sh:{_local(p)} on an sh:sparql constraint")
+        if self.deactivated(c):
+            return
+        text = str(self.one(c, SH.select))
+        if re.search(r"\$(currentShape|shapesGraph)\b", text):
+            raise self.fail(shape, "$currentShape or $shapesGraph in an sh:sparql constraint")
+        if path_node is not None:
+            text = re.sub(r"\$PATH\b", lambda _m: self.path(shape, path_node), text)
+        elif re.search(r"\$PATH\b", text):
+            raise self.fail(shape, "$PATH in the sh:sparql constraint of a node shape")
+        select = parse_select(text, self.label(shape))
+        shape_messages = self.out.messages[shape]
+        own = tuple(
+            str(m)
+            for m in _sorted(self.g.objects(c, SH.message))
+            if isinstance(m, rdflib.Literal) and m not in shape_messages
+        )
+        if not own and not shape_messages:
+            raise self.fail(shape, "an sh:sparql constraint without sh:message")
+        query = select.over_focus(self.prefixes(c), where)
+        shown = path_text(self.g, path_node) if path_node is not None else ""
+        self.out.sparql.append(SparqlCheck(shape, query, select, path_node is None, shown, own))
+
+
+def _sorted(nodes: Iterable[rdflib.term.Node]) -> list[rdflib.term.Node]:
+    return sorted(nodes, key=lambda n: (isinstance(n, rdflib.BNode), str(n)))
+
+
+def _uris(nodes: set[rdflib.term.Node]) -> list[rdflib.URIRef]:
+    return sorted(n for n in nodes if isinstance(n, rdflib.URIRef))
+
+
+def _local(term: rdflib.term.Node) -> str:
+    return str(term).rsplit("#", 1)[-1]
+
+
+def _label(shape: rdflib.term.Node) -> str:
+    return f"<{shape}>" if isinstance(shape, rdflib.URIRef) else f"_:{shape} (anonymous)"
+
+
+def _reporting(g: rdflib.Graph) -> Iterator[rdflib.term.Node]:
+    """Shapes with targets (explicit or implicit class targets), in a stable order."""
+    found = set()
+    for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+        found |= set(g.subjects(p, None))
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for s in g.subjects(RDF.type, kind):
+            if {RDFS.Class, OWL.Class} & set(g.objects(s, RDF.type)):
+                found.add(s)
+    yield from sorted(found, key=lambda s: (isinstance(s, rdflib.BNode), str(s)))
+
+
+def compile_shapes(graph: rdflib.Graph) -> Compiled:
+    """Every targeted shape of ``graph`` as target queries and constraint checks."""
+    comp = _Compiler(graph)
+    for i, shape in enumerate(_reporting(graph)):
+        comp.check_params(shape)
+        if comp.deactivated(shape):
+            continue
+        key = f"urn:dmkg:shacl:shape:{i}"
+        comp.target_prefixes = {}
+        union = " UNION ".join(f"{{ {t} }}" for t in comp.targets(shape))
+        prologue = "".join(
+            f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(comp.target_prefixes.items())
+        )
+        comp.out.targets[key] = f"{prologue}SELECT DISTINCT ?this WHERE {{ {union} }}"
+        comp.out.focus_key[shape] = key
+        comp.report(shape, key)
+    return comp.out
