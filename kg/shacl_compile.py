@@ -77,11 +77,12 @@ def _nt(term: rdflib.term.Node) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """One constraint of one reporting shape: a query and how its rows become results.
+    """Constraints of one reporting shape: a query and how its rows become results.
 
-    ``kind``: ``value`` (rows are ?this ?value), ``focus`` (rows are ?this), ``pattern``
-    (rows are ?this ?value, filtered by Python's ``re`` as pyshacl does), ``qualified`` (rows
-    are ?this ?_n, compared with ``low``/``high``)."""
+    ``kind``: ``value`` (rows are ?this ?value), ``values`` (?this ?value and one flag ?_fN
+    per constraint, component ``components[N]``), ``focus`` (rows are ?this), ``pattern``
+    (rows are ?this ?value, filtered by Python's ``re`` as pyshacl does), ``count`` and
+    ``qualified`` (rows are ?this ?_n, compared with ``low``/``high``)."""
 
     shape: rdflib.term.Node
     component: str
@@ -91,6 +92,7 @@ class Check:
     regex: re.Pattern[str] | None = None
     low: int | None = None
     high: int | None = None
+    components: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -387,26 +389,43 @@ class _Compiler:
             component = f"<{SH}{_COMPONENT[p]}ConstraintComponent>"
             self.out.checks.append(Check(shape, component, query, kind, shown, **kw))  # type: ignore[arg-type]
 
+        # All value constraints of the shape in one pass over its value nodes: one flag each.
+        flags: list[str] = []
+        components: list[str] = []
         for p in _uris(params & _VALUE_PARAMS):
             for arg in _sorted(self.g.objects(shape, p)):
                 ok = self.value_ok(shape, p, arg, "?value")
-                add(p, f"SELECT DISTINCT ?this ?value WHERE {{ {where} {values} FILTER (!{ok}) }}", "value")  # fmt: skip
-        flags = str(self.g.value(shape, SH.flags) or "").lower()
-        re_flags = (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0)
+                flags.append(f"COALESCE(!{ok}, false)")
+                components.append(f"<{SH}{_COMPONENT[p]}ConstraintComponent>")
+        if flags:
+            cols = " ".join(f"({f} AS ?_f{i})" for i, f in enumerate(flags))
+            query = (
+                f"SELECT DISTINCT ?this ?value {cols} WHERE {{ {where} {values} "
+                f"FILTER ({' || '.join(flags)}) }}"
+            )
+            self.out.checks.append(
+                Check(shape, "", query, "values", shown, components=tuple(components))
+            )
+        re_text = str(self.g.value(shape, SH.flags) or "").lower()
+        re_flags = (re.I if "i" in re_text else 0) | (re.M if "m" in re_text else 0)
         for pattern in _sorted(self.g.objects(shape, SH.pattern)):
             text = str(pattern)
             add(SH.pattern, f"SELECT DISTINCT ?this ?value WHERE {{ {where} {values} }}", "pattern",
                 regex=re.compile(text, re_flags))  # fmt: skip
-        for p in (SH.minCount, SH.maxCount):
-            if p in params:
-                if not path:
-                    raise self.fail(shape, f"sh:{_local(p)} on a node shape")
-                n = self.integer(shape, p)
-                if p == SH.minCount:
-                    body = f"{where} OPTIONAL {{ {values} }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})"  # fmt: skip
-                else:
-                    body = f"{where} {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"  # fmt: skip
-                add(p, f"SELECT ?this WHERE {{ {body}", "focus")
+        if params & {SH.minCount, SH.maxCount}:  # both bounds in one count per focus node
+            if not path:
+                raise self.fail(shape, "sh:minCount/sh:maxCount on a node shape")
+            low = self.integer(shape, SH.minCount) if SH.minCount in params else None
+            high = self.integer(shape, SH.maxCount) if SH.maxCount in params else None
+            tests = ([f"?{_COUNTED_ROWS[1:]} < {low}"] if low is not None else []) + (
+                [f"?{_COUNTED_ROWS[1:]} > {high}"] if high is not None else []
+            )
+            query = (
+                f"SELECT ?this (COUNT(DISTINCT ?value) AS {_COUNTED_ROWS}) WHERE {{ {where} "
+                f"OPTIONAL {{ {values} }} }} GROUP BY ?this "
+                f"HAVING ({' || '.join(t.replace(_COUNTED_ROWS, 'COUNT(DISTINCT ?value)') for t in tests)})"
+            )
+            self.out.checks.append(Check(shape, "", query, "count", shown, low=low, high=high))
         for hv in _sorted(self.g.objects(shape, SH.hasValue)):
             cond = f"NOT EXISTS {{ ?this {path} {_nt(hv)} }}" if path else f"!sameTerm(?this, {_nt(hv)})"  # fmt: skip
             add(SH.hasValue, f"SELECT DISTINCT ?this WHERE {{ {where} FILTER ({cond}) }}", "focus")

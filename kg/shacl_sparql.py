@@ -39,6 +39,10 @@ _QUALIFIED = {
     "low": f"<{SH}QualifiedMinCountConstraintComponent>",
     "high": f"<{SH}QualifiedMaxCountConstraintComponent>",
 }
+_COUNT = {
+    "low": f"<{SH}MinCountConstraintComponent>",
+    "high": f"<{SH}MaxCountConstraintComponent>",
+}
 _SPARQL_COMPONENT = f"<{SH}SPARQLConstraintComponent>"
 _TYPED = re.compile(rb'"(?:[^"\\\n]|\\.)*"\^\^<[^>]+>')
 
@@ -99,17 +103,13 @@ class SparqlValidator:
 
     @staticmethod
     def _load_focus(store: ox.Store, compiled: Compiled) -> None:
-        graph, member = ox.NamedNode(FOCUS_GRAPH), ox.NamedNode(_MEMBER)
-        quads = []
+        """Each shape's focus nodes, once, into a named graph the checks join with."""
         for key, query in compiled.targets.items():
-            node = ox.NamedNode(key)
-            solutions = store.query(query)
-            assert isinstance(solutions, ox.QuerySolutions)
-            for row in solutions:
-                focus = row["this"]
-                if focus is not None and not isinstance(focus, ox.Triple):
-                    quads.append(ox.Quad(node, member, focus, graph))
-        store.extend(quads)
+            prologue, _, select = query.partition("SELECT DISTINCT ?this WHERE")
+            store.update(
+                f"{prologue}INSERT {{ GRAPH <{FOCUS_GRAPH}> {{ <{key}> <{_MEMBER}> ?this }} }} "
+                f"WHERE {{ {{ SELECT DISTINCT ?this WHERE {select} }} FILTER (BOUND(?this)) }}"
+            )
 
     @staticmethod
     def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -127,12 +127,19 @@ class SparqlValidator:
         out = []
         for row in self._rows(store, check.query):
             focus = str(row["this"])
-            if check.kind == "qualified":
+            if check.kind in ("count", "qualified"):
                 n = int(row["_n"].value)
-                for bound, comp in _QUALIFIED.items():
+                names = _QUALIFIED if check.kind == "qualified" else _COUNT
+                for bound, comp in names.items():
                     limit = getattr(check, bound)
                     if limit is not None and (n < limit if bound == "low" else n > limit):
                         out.append(Result(severity, shape, focus, check.path, "", message, comp))
+                continue
+            if check.kind == "values":
+                shown = str(row["value"])
+                for i, comp in enumerate(check.components):
+                    if row[f"_f{i}"].value == "true":
+                        out.append(Result(severity, shape, focus, check.path, shown, message, comp))
                 continue
             value = row["value"] if check.kind != "focus" else None
             if check.kind == "pattern":
