@@ -759,6 +759,7 @@ def run_http(
             "client": "asyncio HTTP/1.1 keep-alive client in its own process (one per run)",
             "ours_env": {"DMKG_MAX_QUEUED": str(max(8, clients))},
             "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+            "code": _code_state(),
         },
         "queries": {},
         "adhoc": {},
@@ -817,6 +818,25 @@ def run_http(
             out["errors"].append(f"{entry['server']}: not stopped cleanly {entry}")
     out["ratios"], out["targets"] = _ratios(out)
     return out
+
+
+def _code_state() -> dict[str, Any]:
+    """The commit measured, and whether kg/ differs from it (the server runs the working tree)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--", "kg", "queries")
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "kg_modified": bool(status) if status is not None else None,
+    }
 
 
 def _serve_all(
