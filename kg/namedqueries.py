@@ -1,8 +1,10 @@
 """Named SPARQL queries: ``queries/*.rq`` files with a comment header.
 
-The header declares typed parameters; values are validated here and bound as RDF terms
-(pyoxigraph ``substitutions``, rdflib ``initBindings``), never pasted into the query text, so
-a parameter can not change what a query does (grlc's long-open injection problem).
+The header declares typed parameters; values are validated here and bound as RDF terms, never
+pasted into the query text as given, so a parameter can not change what a query does (grlc's
+long-open injection problem): rdflib gets ``initBindings``, pyoxigraph a ``VALUES`` block
+holding the validated term's own N-Triples form (``kg.sparqltext``: it also lets the
+optimiser start from the bound value).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyoxigraph
 import rdflib
 
 from kg import prefixes as prefixes_map
+from kg.sparqltext import with_values
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -208,11 +211,9 @@ def run_pyoxigraph(
     query: NamedQuery,
     bindings: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal],
 ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
-    subs: dict[
-        pyoxigraph.Variable,
-        pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple,
-    ] = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
-    return store.query(query.text, use_default_graph_as_union=True, substitutions=subs)
+    """Run ``query`` with ``bindings`` pre-bound by a ``VALUES`` block (``kg.sparqltext``)."""
+    text = with_values(query.text, sorted(bindings.items()))
+    return store.query(text, use_default_graph_as_union=True)
 
 
 def rdflib_bindings(

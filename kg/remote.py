@@ -30,15 +30,15 @@ and a blank-node object matches nothing.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import httpx
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
+from kg.sparqltext import LEX, Term, sparql_term, with_values
 from kg.vocab import DCTERMS, GRAPH
 
 __all__ = [
@@ -66,7 +66,6 @@ _MAX_PATH: Final = 32
 """Blank nodes further than this from an IRI are not followed (long RDF lists)."""
 _MAX_PATHS: Final = 100_000
 
-Term = NamedNode | BlankNode | Literal | Triple
 GraphName = NamedNode | BlankNode | DefaultGraph
 
 
@@ -93,57 +92,12 @@ def basic_auth(user_password: str | None) -> httpx.BasicAuth | None:
     return httpx.BasicAuth(user, password)
 
 
-def sparql_term(term: Term) -> str:
-    """A term as SPARQL text (N-Triples syntax is valid SPARQL for IRIs and literals)."""
-    if isinstance(term, BlankNode | Triple):
-        raise ValueError("blank nodes and quoted triples cannot be sent to another store")
-    return str(term)
-
-
-# --- where the outermost WHERE group opens ------------------------------------------------------
-
-_LEX = re.compile(
-    r"""
-      (?P<skip>\#[^\n\r]*|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$]\w+)
-    | (?P<pname>[A-Za-z_][\w.\-]*:[\w.:%\-]*|:[\w.:%\-]*)
-    | (?P<word>[A-Za-z_]\w*)
-    | (?P<open>\{)
-    | (?P<close>\})
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _where_brace(query: str) -> int:
-    """Offset just after the ``{`` that opens the outermost WHERE group (the one after a
-    top-level ``WHERE``, else the first top-level ``{`` of a SELECT/ASK/DESCRIBE)."""
-    depth, after_where, first = 0, False, -1
-    for m in _LEX.finditer(query):
-        kind = m.lastgroup
-        if kind == "word" and depth == 0:
-            after_where = m.group().upper() == "WHERE" or after_where
-        elif kind == "open":
-            if depth == 0:
-                if after_where:
-                    return m.end()
-                if first < 0:
-                    first = m.end()
-            depth += 1
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-    if first < 0:
-        raise ValueError("parameters need a query with a WHERE group")
-    return first
-
-
 def from_clauses(query: str) -> tuple[list[str], list[str]] | None:
     """The IRIs of a query's ``FROM`` and ``FROM NAMED`` clauses; None when a clause names its
     graph some other way (a prefixed name, a relative IRI) and the query must go as it is."""
     defaults: list[str] = []
     named: list[str] = []
-    tokens = [m for m in _LEX.finditer(query) if not m.group().startswith(("#", "'", '"'))]
+    tokens = [m for m in LEX.finditer(query) if not m.group().startswith(("#", "'", '"'))]
     for i, m in enumerate(tokens):
         if m.lastgroup != "word" or m.group().upper() != "FROM":
             continue
@@ -155,16 +109,6 @@ def from_clauses(query: str) -> tuple[list[str], list[str]] | None:
             return None
         (named if is_named else defaults).append(iri[1:-1])
     return defaults, named
-
-
-def with_values(query: str, bindings: Sequence[tuple[str, Term]]) -> str:
-    """``query`` with ``VALUES (?a ?b) { (t1 t2) }`` opening its outermost WHERE group."""
-    if not bindings:
-        return query
-    names = " ".join(f"?{name}" for name, _ in bindings)
-    terms = " ".join(sparql_term(term) for _, term in bindings)
-    at = _where_brace(query)
-    return f"{query[:at]} VALUES ({names}) {{ ({terms}) }} {query[at:]}"
 
 
 # --- the adapter ----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, QueryTriples, Triple
 
 from kg.api.conneg import RDF_MEDIA, RESULTS_MEDIA
+from kg.sparqltext import with_values
 from kg.vocab import PREFIXES, XSD
 
 if TYPE_CHECKING:
@@ -243,12 +244,12 @@ def _dataset_options(job: Job) -> dict[str, Any]:
 def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
     """Run ``job`` on ``store`` and serialise at most ``max_rows`` (or one page) of it."""
     start = time.perf_counter()
-    subs = {pyoxigraph.Variable(k): v for k, v in job.substitutions}
     try:
         options = _dataset_options(job)
         if job.base_iri is not None:
             options["base_iri"] = job.base_iri
-        result = store.query(job.query, substitutions=subs or None, **options)
+        # parameters pre-bound as a VALUES block: the plan starts from them (kg.sparqltext)
+        result = store.query(with_values(job.query, job.substitutions), **options)
         cap = job.limit if job.limit is not None else job.max_rows
         if isinstance(result, QuerySolutions):
             variables = [v.value for v in result.variables]
