@@ -21,7 +21,7 @@ from string import Template
 from typing import Any, Final, TypeVar, cast
 
 from pydantic import BaseModel, Field
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Store
 
 from kg import prefixes
 from kg.claimtypes import CLAIM_SPECS
@@ -381,7 +381,16 @@ class Reader:
         """Full claims (qualifiers, evidence, notes) for the given claim IRIs: three queries."""
         if not iris:
             return []
-        rows = self.select("SELECT ?c ?p ?o WHERE { VALUES ?c { $c } ?c ?p ?o }", c=values(iris))
+        if isinstance(self.store, Store):  # embedded: index lookups, no query to plan
+            rows: list[tuple[Any, ...]] = [
+                (NamedNode(c), q.predicate, q.object)
+                for c in iris
+                for q in self.store.quads_for_pattern(NamedNode(c), None, None)
+            ]
+        else:
+            rows = self.select(
+                "SELECT ?c ?p ?o WHERE { VALUES ?c { $c } ?c ?p ?o }", c=values(iris)
+            )
         return self._claims_from(self._by_subject(rows))
 
     def _claims_from(self, triples: Triples) -> list[Claim]:
@@ -424,18 +433,47 @@ class Reader:
         out.sort(key=lambda c: (CLAIM_ORDER.get(DMKG + c.type, 99), c.label or "", c.iri))
         return out
 
+    @staticmethod
+    def _evidence_rows(store: Store, iris: list[str]) -> list[tuple[Any, ...]]:
+        """The rows of the evidence query, by index lookups on an embedded store (several
+        times faster than planning the UNION for a few hundred nodes)."""
+        selector, target = NamedNode(OA + "hasSelector"), NamedNode(OA + "hasTarget")
+        a, note = NamedNode(RDF + "type"), NamedNode(DMKG + "CuratorNote")
+        rows: list[tuple[Any, ...]] = []
+        for iri in iris:
+            ev = NamedNode(iri)
+            parts: list[NamedNode | BlankNode] = [ev]
+            for q in store.quads_for_pattern(ev, None, None):
+                rows.append((ev, ev, q.predicate, q.object))
+                if q.predicate == selector and isinstance(q.object, NamedNode | BlankNode):
+                    parts.append(q.object)
+            for q in store.quads_for_pattern(None, target, ev):
+                s = q.subject
+                if isinstance(s, NamedNode | BlankNode) and next(
+                    store.quads_for_pattern(s, a, note), None
+                ):
+                    parts.append(s)
+            for s in dict.fromkeys(parts[1:]):
+                rows += [
+                    (ev, s, q.predicate, q.object) for q in store.quads_for_pattern(s, None, None)
+                ]
+        return rows
+
     def evidence(self, iris: Iterable[str]) -> dict[str, Evidence]:
         """Evidence nodes with their selectors and the curator notes on them: one query."""
         iris = list(iris)
         if not iris:
             return {}
-        rows = self.select(
-            """SELECT ?ev ?s ?p ?o WHERE { VALUES ?ev { $ev }
-                 { ?ev ?p ?o BIND(?ev AS ?s) }
-                 UNION { ?ev oa:hasSelector ?s . ?s ?p ?o }
-                 UNION { ?s oa:hasTarget ?ev . ?s a dmkg:CuratorNote . ?s ?p ?o } }""",
-            ev=values(iris),
-        )
+        if isinstance(self.store, Store):
+            rows = self._evidence_rows(self.store, iris)
+        else:
+            rows = self.select(
+                """SELECT ?ev ?s ?p ?o WHERE { VALUES ?ev { $ev }
+                     { ?ev ?p ?o BIND(?ev AS ?s) }
+                     UNION { ?ev oa:hasSelector ?s . ?s ?p ?o }
+                     UNION { ?s oa:hasTarget ?ev . ?s a dmkg:CuratorNote . ?s ?p ?o } }""",
+                ev=values(iris),
+            )
         triples = self._by_subject((s, p, o) for _, s, p, o in rows)
         targets: dict[str, set[str]] = defaultdict(set)
         for ev, s, _, _ in rows:
