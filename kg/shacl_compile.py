@@ -125,6 +125,7 @@ class _Compiler:
         self.n = 0
         self.out = Compiled()
         self.target_prefixes: dict[str, str] = {}
+        self.nesting: list[rdflib.term.Node] = []
 
     # ------------------------------------------------------------------ helpers
 
@@ -261,6 +262,15 @@ class _Compiler:
 
     def conforms(self, shape: rdflib.term.Node, x: str) -> str:
         """A SPARQL expression true when node ``x`` conforms to ``shape`` (targets ignored)."""
+        if shape in self.nesting:
+            raise self.fail(shape, "recursive shape references (sh:node/sh:or/sh:not cycle)")
+        self.nesting.append(shape)
+        try:
+            return self._conforms(shape, x)
+        finally:
+            self.nesting.pop()
+
+    def _conforms(self, shape: rdflib.term.Node, x: str) -> str:
         self.check_params(shape)
         if self.deactivated(shape):
             return "true"

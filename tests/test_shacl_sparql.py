@@ -119,9 +119,11 @@ def _shapes(turtle: str) -> bytes:
          '"SELECT $this (COUNT(?x) AS ?n) WHERE { $this ex:p ?x } GROUP BY $this" ] .',
          "GROUP"),
         ('s:NoMessage a sh:NodeShape ; sh:targetClass ex:C ; sh:class ex:D .', "sh:message"),
+        ('s:Loop a sh:NodeShape ; sh:targetClass ex:C ; sh:message "m" ; sh:node s:Loop .',
+         "recursive"),
     ],
     ids=["closed", "xone", "alternative-path", "datatype", "minus", "subquery", "aggregate",
-         "no-message"],
+         "no-message", "recursive"],
 )  # fmt: skip
 def test_an_unsupported_construct_is_refused_naming_shape_and_construct(
     turtle: str, named: str
