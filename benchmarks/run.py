@@ -1,23 +1,28 @@
-"""Build-pipeline benchmark on synthetic corpora: each step timed, peak memory, naive peers.
+"""Benchmark of the whole pipeline on synthetic corpora, each figure beside its peer.
 
     python benchmarks/run.py --sizes 200,1000            # make bench-quick
     python benchmarks/run.py --sizes 1000,10000,50000    # make bench (long; not run by CI)
 
-For each size N: ``kg synth`` writes the corpus (not timed); a fresh Python process builds it
-as ``kg build`` does, timing load, graph, validate (SHACL gate), reason (HermiT gate), write,
-and reports its peak RSS and that of the reasoner's Java process; then the naive peers run on
-the same release in their own processes: rdflib parsing and serialising ``kg.ttl`` against
-pyoxigraph doing the same. Steps that cannot finish in the time allowed are recorded as
-timed out, never silently dropped. Results go to ``results.json`` and ``RESULTS.md``.
+For each size N: ``kg synth`` writes the corpus (not timed); a fresh process builds it as
+``kg build`` does (load, graph, SHACL gate, reasoning gate, write), timed per step, with its
+peak resident memory and the reasoner's; then, on the same release, each in its own process:
+SHACL with our SPARQL engine and with pyshacl (results compared), rdflib against pyoxigraph
+parsing and serialising ``kg.ttl``, and the serving benchmark (``bench_http.py``: named
+queries, HTTP load on our server, ``oxigraph serve`` and rdflib-endpoint, start-up). A step
+past its time limit or past ``--max-rss-mb`` is stopped and recorded as such, never dropped.
+Results: ``results.json`` and ``RESULTS.md`` (targets first, met or not, then the tables).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import resource
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,6 +35,7 @@ ROOT = HERE.parent
 
 
 def _child_build(data: str, out: str, shacl: bool, reason_timeout: float, heap: int) -> None:
+    """`kg build` with the reasoning gate and (with ``shacl``) the SHACL gate, timed per step."""
     sys.path.insert(0, str(ROOT))
     from kg.build import Paths, build
     from kg.reason import Limits, reasoning_gate
@@ -76,19 +82,76 @@ def _child_peer(engine: str, ttl: str) -> None:
     }))  # fmt: skip
 
 
-def _run(args: list[str], timeout: float) -> dict[str, Any]:
+def _child_validate(engine: str, nt: str) -> None:
+    """One SHACL engine on a release's ``kg.nt``: seconds (parsing included: each engine loads
+    the graph its own way), result count and a digest of the sorted results to compare."""
+    sys.path.insert(0, str(ROOT))
+    import hashlib
+
+    from kg.shacl_sparql import SparqlValidator
+    from kg.shapes import load_shapes
+    from kg.validate import PyShaclValidator, Validator
+
+    shapes = load_shapes(ROOT / "ontology" / "shapes.ttl").ntriples()
+    validator: Validator = PyShaclValidator() if engine == "pyshacl" else SparqlValidator()
+    data = Path(nt).read_bytes()
     t = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:g} s"}
+    results = sorted(set(validator.validate(data, shapes)))
+    seconds = time.perf_counter() - t
+    digest = hashlib.sha256("\n".join(map(repr, results)).encode("utf-8")).hexdigest()
+    print(json.dumps({
+        "seconds": round(seconds, 2), "results": len(results), "digest": digest[:16],
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }))  # fmt: skip
+
+
+def _group_rss_mb(pgid: int) -> float:
+    """Resident memory of every process in a process group (the build and its reasoner)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid:  # field 5 of /proc/PID/stat: the process group
+                total += int(fields[21])  # field 24: resident pages
+        except (OSError, ValueError, IndexError):
+            continue
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _run(args: list[str], timeout: float, max_rss_mb: float = 0) -> dict[str, Any]:
+    """Run a child step in its own process group; stop it (and record why) past ``timeout``
+    seconds or, when ``max_rss_mb`` is set, past that much resident memory in the group: a
+    size the machine cannot hold is reported as such instead of taking the machine down."""
+    t = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, *args], stdout=out, stderr=err, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        stopped = ""
+        while proc.poll() is None:
+            if time.perf_counter() - t > timeout:
+                stopped = f"timed out after {timeout:g} s"
+            elif max_rss_mb and _group_rss_mb(proc.pid) > max_rss_mb:
+                stopped = f"stopped above {max_rss_mb:g} MB resident memory"
+            if stopped:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return {"error": stopped, "after_s": round(time.perf_counter() - t, 1)}
+            time.sleep(0.25)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # anything the child left behind
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
-    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["wall"] = round(time.perf_counter() - t, 2)
-    return out
+        return {"error": stderr.strip().splitlines()[-1] if stderr.strip() else "failed"}
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result["wall"] = round(time.perf_counter() - t, 2)
+    return result
 
 
 def bench(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
@@ -100,49 +163,235 @@ def bench(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     )  # fmt: skip
     entry: dict[str, Any] = {"drugs": n, "synth_s": round(time.perf_counter() - t, 2)}
     out = work / f"n{n}" / "dist"
-    shacl = n <= opts.shacl_max
     entry["build"] = _run(
-        ["--child-build", str(data), str(out), "1" if shacl else "0",
-         str(opts.timeout), str(opts.heap)], opts.timeout,
+        ["--child-build", str(data), str(out), "1", str(opts.timeout), str(opts.heap)],
+        opts.timeout, opts.max_rss_mb,
     )  # fmt: skip
-    if not shacl:
-        entry["build"]["validate"] = (
-            f"not run: pyshacl above {opts.shacl_max} drugs does not finish in minutes"
+    nt, ttl = out / "kg.nt", out / "kg.ttl"
+    if "error" in entry["build"] or not nt.exists():
+        return entry
+    # SHACL: our engine against pyshacl on the same kg.nt, results compared by digest
+    sparql = entry["validate_sparql"] = _run(
+        ["--child-validate", "sparql", str(nt)], opts.timeout, opts.max_rss_mb
+    )
+    if n <= opts.pyshacl_max:
+        py = entry["validate_pyshacl"] = _run(
+            ["--child-validate", "pyshacl", str(nt)], opts.peer_timeout, opts.max_rss_mb
         )
-    ttl = out / "kg.ttl"
-    if ttl.exists():
-        entry["peer_pyoxigraph"] = _run(["--child-peer", "pyoxigraph", str(ttl)], opts.timeout)
-        entry["peer_rdflib"] = _run(["--child-peer", "rdflib", str(ttl)], opts.peer_timeout)
-        ox_, rd = entry["peer_pyoxigraph"], entry["peer_rdflib"]
-        if "error" not in ox_ and "error" not in rd:
-            entry["ratio_rdflib_over_pyoxigraph"] = {
-                k: round(rd[k] / max(ox_[k], 0.01), 1) for k in ("parse", "serialize")
-            }
+        if "error" not in py and "error" not in sparql:
+            entry["validate_identical"] = py["digest"] == sparql["digest"]
+            entry["ratio_pyshacl_over_sparql"] = round(
+                py["seconds"] / max(sparql["seconds"], 0.01), 1
+            )
+    else:
+        entry["validate_pyshacl"] = {"error": f"not run above {opts.pyshacl_max} drugs"}
+    entry["peer_pyoxigraph"] = _run(["--child-peer", "pyoxigraph", str(ttl)], opts.timeout)
+    entry["peer_rdflib"] = _run(
+        ["--child-peer", "rdflib", str(ttl)], opts.peer_timeout, opts.max_rss_mb
+    )
+    ox_, rd = entry["peer_pyoxigraph"], entry["peer_rdflib"]
+    if "error" not in ox_ and "error" not in rd:
+        entry["ratio_rdflib_over_pyoxigraph"] = {
+            k: round(rd[k] / max(ox_[k], 0.01), 1) for k in ("parse", "serialize")
+        }
+    if n <= opts.http_max:
+        entry["http"] = _http(out, work / f"n{n}" / "http", opts)
     return entry
+
+
+def _http(release: Path, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """The HTTP and named-query benchmark (``bench_http.py``) on one release."""
+    sys.path.insert(0, str(HERE))
+    from bench_http import run_http
+
+    try:
+        result: dict[str, Any] = run_http(release, work, duration=opts.http_duration)
+    except Exception as exc:  # recorded, never silently dropped
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    return result
+
+
+def _http_targets(by: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The serving targets, judged at 10,000 drugs; at a smaller largest size they are shown
+    but not judged (``met`` None)."""
+    runs = {n: r["http"] for n, r in by.items() if "servers" in r.get("http", {})}
+    if not runs:
+        return [_target("serving targets", "HTTP benchmark", "not run", None)]
+    n = max(runs)
+    h, at = runs[n], f" at {n:,} drugs"
+
+    def judge(ok: bool) -> bool | None:
+        return ok if n >= 10000 else None
+
+    def sc(server: str, scenario: str, key: str) -> Any:
+        return h["servers"].get(server, {}).get("scenarios", {}).get(scenario, {}).get(key)
+
+    out = []
+    t = h.get("targets", {})
+    if "named_query_max_p99_ms" in t:
+        worst = t["named_query_max_p99_ms"]
+        out.append(_target("named queries", "each < 50 ms at 10,000 drugs",
+                           f"slowest p99 {worst} ms ({t['named_query_max_p99_query']}){at}",
+                           judge(worst < 50)))  # fmt: skip
+    r = h.get("ratios", {})
+    ox, rd = (
+        r.get("lookup_distinct_rps_ours_over_oxigraph"),
+        r.get("lookup_distinct_rps_ours_over_rdflib"),
+    )
+    if ox is not None and rd is not None:
+        rep = (
+            r.get("lookup_repeat_rps_ours_over_oxigraph"),
+            r.get("lookup_repeat_rps_ours_over_rdflib"),
+        )
+        out.append(_target(
+            "one-drug lookup throughput, 20 clients",
+            ">= oxigraph serve, >= 8x rdflib-endpoint",
+            f"uncached {ox}x oxigraph, {rd}x rdflib-endpoint; repeated (answer cache) "
+            f"{rep[0]}x, {rep[1]}x{at}",
+            judge(ox >= 1 and rd >= 8),
+        ))  # fmt: skip
+    warm = sc("ours", "aggregate_repeat", "p50_ms")
+    if warm is not None:
+        out.append(_target("aggregate once warm", "< 100 ms", f"p50 {warm} ms{at}",
+                           judge(warm < 100)))  # fmt: skip
+    if "startup_s" in t:
+        out.append(_target("server ready", "< 5 s at 10,000 drugs (persisted store)",
+                           f"{t['startup_s']} s{at}", judge(t["startup_s"] < 5)))  # fmt: skip
+    return out
+
+
+def _http_markdown(results: list[dict[str, Any]]) -> list[str]:
+    sys.path.insert(0, str(HERE))
+    from bench_http import http_table
+
+    out = []
+    for r in results:
+        h = r.get("http")
+        if h is None:
+            continue
+        out += [f"## Serving, {r['drugs']:,} drugs", ""]
+        out += [http_table(h) if "servers" in h else f"error: {h.get('error')}", ""]
+    return out
+
+
+def _cell(d: dict[str, Any], key: str, unit: str = "") -> str:
+    if "error" in d:
+        return str(d["error"])
+    return f"{d[key]}{unit}"
 
 
 def _table(results: list[dict[str, Any]]) -> str:
     steps = ("load", "graph", "validate", "reason", "write")
-    head = ["drugs", "claims", "quads", *steps, "total s", "peak MB", "reasoner MB",
-            "rdflib/ox parse", "rdflib/ox serialise"]  # fmt: skip
+    head = ["drugs", "claims", "quads", *steps, "total s", "s per 1k drugs", "peak MB",
+            "reasoner MB"]  # fmt: skip
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         b = r["build"]
         if "error" in b:
-            rows.append(f"| {r['drugs']} | build: {b['error']} |")
+            rows.append(f"| {r['drugs']} | build: {b['error']} |" + " |" * (len(head) - 2))
             continue
         t = b["timings"]
-        ratio = r.get("ratio_rdflib_over_pyoxigraph", {})
-        rd = r.get("peer_rdflib", {})
         cells = [
-            r["drugs"], b["claims"], b["quads"],
-            *(t.get(s, "-") for s in steps),
-            b["total"], b["peak_mb"], b["reasoner_peak_mb"],
-            f"{ratio['parse']}x" if ratio else rd.get("error", "-"),
+            r["drugs"], b["claims"], b["quads"], *(t.get(s, "-") for s in steps),
+            b["total"], round(b["total"] * 1000 / r["drugs"], 1), b["peak_mb"],
+            b["reasoner_peak_mb"],
+        ]  # fmt: skip
+        rows.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def _peer_table(results: list[dict[str, Any]]) -> str:
+    head = ["drugs", "SHACL: ours s", "pyshacl s", "pyshacl / ours", "same results",
+            "rdflib / pyoxigraph parse", "rdflib / pyoxigraph serialise"]  # fmt: skip
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        if "validate_sparql" not in r:
+            continue
+        ratio = r.get("ratio_rdflib_over_pyoxigraph")
+        cells = [
+            r["drugs"], _cell(r["validate_sparql"], "seconds"),
+            _cell(r["validate_pyshacl"], "seconds"),
+            f"{r['ratio_pyshacl_over_sparql']}x" if "ratio_pyshacl_over_sparql" in r else "-",
+            {True: "yes", False: "NO"}.get(r.get("validate_identical"), "-"),  # type: ignore[arg-type]
+            f"{ratio['parse']}x" if ratio else _cell(r["peer_rdflib"], "parse"),
             f"{ratio['serialize']}x" if ratio else "-",
         ]  # fmt: skip
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(rows)
+
+
+def _target(name: str, goal: str, measured: str, met: bool | None) -> dict[str, Any]:
+    return {"target": name, "goal": goal, "measured": measured, "met": met}
+
+
+def _targets(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target of the scale issue against what this run measured; ``met`` is None where
+    this run did not measure it (a size not run, a peer that did not finish)."""
+    by = {r["drugs"]: r for r in results}
+    out = []
+    b10 = by.get(10000, {}).get("build", {})
+    if "total" in b10:
+        out.append(_target("build, 10,000 drugs", "<= 60 s, <= 1.5 GB peak",
+                           f"{b10['total']} s, {b10['peak_mb']} MB peak",
+                           b10["total"] <= 60 and b10["peak_mb"] <= 1536))  # fmt: skip
+    else:
+        out.append(_target("build, 10,000 drugs", "<= 60 s, <= 1.5 GB peak",
+                           b10.get("error", "not run"), None))  # fmt: skip
+    per = {n: r["build"]["total"] / n for n, r in by.items() if "total" in r.get("build", {})}
+    if 1000 in per and len(per) > 1:
+        worst = max((n for n in per if n > 1000), key=lambda n: per[n] / per[1000], default=None)
+        if worst is not None:
+            growth = per[worst] / per[1000]
+            out.append(_target("build time growth", "no faster than linear from 1,000 drugs",
+                               f"time per drug at {worst:,} = {growth:.2f}x that at 1,000",
+                               growth <= 1.1))  # fmt: skip
+    failed = [f"{n:,}: {r['build']['error']}" for n, r in by.items() if "error" in r["build"]]
+    if failed:
+        out.append(_target("build completes", "every size", "; ".join(failed), False))
+    compared = [r for r in results if "ratio_pyshacl_over_sparql" in r]
+    if compared:
+        r = max(compared, key=lambda r: r["drugs"])
+        out.append(_target(
+            "SHACL validation vs pyshacl", ">= 6x faster, identical results",
+            f"{r['ratio_pyshacl_over_sparql']}x at {r['drugs']:,} drugs, "
+            f"{'identical' if r['validate_identical'] else 'DIFFERENT'} results",
+            r["ratio_pyshacl_over_sparql"] >= 6 and r["validate_identical"],
+        ))  # fmt: skip
+    out += _http_targets(by)
+    return out
+
+
+def _markdown(meta: dict[str, Any], results: list[dict[str, Any]], targets: list[Any]) -> str:
+    yes = {True: "met", False: "**not met**", None: "not measured"}
+    rows = ["| target | goal | measured | |", "|---|---|---|---|"]
+    rows += [
+        f"| {t['target']} | {t['goal']} | {t['measured']} | {yes[t['met']]} |" for t in targets
+    ]
+    md = [
+        "# Benchmark results",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']} ({meta['cpus']} CPUs, "
+        f"Python {meta['python']}). How to reproduce and what each figure means: "
+        "[README.md](README.md).",
+        "",
+        "## Targets",
+        "",
+        *rows,
+        "",
+        "## Build (`kg build` with both gates; seconds per step, peak resident memory)",
+        "",
+        _table(results),
+        "",
+        "## Naive peers on the same release",
+        "",
+        "SHACL: each engine on the release's `kg.nt`, loading included; results compared as "
+        "sorted sets. rdflib against pyoxigraph parsing and serialising `kg.ttl`.",
+        "",
+        _peer_table(results),
+        "",
+        *_http_markdown(results),
+    ]
+    return "\n".join(md) + "\n"
 
 
 def main() -> None:
@@ -153,14 +402,22 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child-peer":
         _child_peer(sys.argv[2], sys.argv[3])
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-validate":
+        _child_validate(sys.argv[2], sys.argv[3])
+        return
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="200,1000", help="comma-separated drug counts")
     p.add_argument("--out", default=str(HERE), help="folder for results.json and RESULTS.md")
-    p.add_argument("--shacl-max", type=int, default=20,
-                   help="run the SHACL gate (pyshacl) only up to this many drugs")  # fmt: skip
+    p.add_argument("--pyshacl-max", type=int, default=1000,
+                   help="run the pyshacl peer only up to this many drugs")  # fmt: skip
+    p.add_argument("--http-max", type=int, default=10000,
+                   help="run the HTTP benchmark only up to this many drugs")  # fmt: skip
+    p.add_argument("--http-duration", type=float, default=10.0, help="seconds per HTTP load")
     p.add_argument("--timeout", type=float, default=3600, help="per build, seconds")
-    p.add_argument("--peer-timeout", type=float, default=300, help="per naive peer, seconds")
+    p.add_argument("--peer-timeout", type=float, default=1800, help="per naive peer, seconds")
     p.add_argument("--heap", type=int, default=8192, help="reasoner heap, MiB")
+    p.add_argument("--max-rss-mb", type=float, default=_default_rss_cap(),
+                   help="stop a step above this resident memory (default: 80%% of RAM)")  # fmt: skip
     opts = p.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="dmkg-bench-") as tmp:
@@ -168,30 +425,25 @@ def main() -> None:
             print(f"benchmark: {n} drugs ...", file=sys.stderr, flush=True)
             results.append(bench(n, Path(tmp), opts))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+            shutil.rmtree(Path(tmp) / f"n{n}", ignore_errors=True)
     meta = {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": "benchmarks/run.py " + " ".join(sys.argv[1:]),
     }
+    targets = _targets(results)
     out = Path(opts.out)
-    body = {"meta": meta, "results": results}
+    body = {"meta": meta, "results": results, "targets": targets}
     (out / "results.json").write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-    md = [
-        "# Build benchmark results",
-        "",
-        f"Generated by `benchmarks/run.py --sizes {opts.sizes}` on {meta['date']} "
-        f"({meta['cpus']} CPUs, Python {meta['python']}). Seconds per step of `kg build` "
-        "(synthesis excluded); peak RSS of the build process and of the reasoner's Java "
-        "process; the naive peer (rdflib) parsing and serialising the same `kg.ttl` as a "
-        f"multiple of pyoxigraph's time. SHACL (pyshacl) runs only up to {opts.shacl_max} "
-        "drugs (`--shacl-max`): above that it does not finish in minutes.",
-        "",
-        _table(results),
-        "",
-    ]
-    (out / "RESULTS.md").write_text("\n".join(md), encoding="utf-8")
+    (out / "RESULTS.md").write_text(_markdown(meta, results, targets), encoding="utf-8")
     print(_table(results))
+
+
+def _default_rss_cap() -> float:
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return round(pages * 0.8 / 2**20)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from pyoxigraph import QuerySolutions
 
 from kg.build import BuildResult, Paths, build, default_checks
-from kg.errors import CurationErrors
-from kg.reason import full_turtle, project, reason, reasoning_gate
+from kg.errors import CurationErrors, ValidationFailedError
+from kg.reason import full_turtle, project, reason
 from kg.release import GATE_FILES, verify_release
+from kg.store import open_release
 from kg.synth import synthesize
 from kg.yamlio import Located, LocatedList, load_yaml
 
@@ -25,18 +27,44 @@ def corpus200(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_200_drugs_build_and_reason_through_the_projection(corpus200: Path, tmp_path: Path) -> None:
-    """200 drugs (~7,700 claims, ~180,000 quads): load, graph, reasoning gate, write."""
+def test_200_drugs_through_the_whole_pipeline(corpus200: Path, tmp_path: Path) -> None:
+    """200 drugs (~7,700 claims, ~180,000 quads) as `kg build` does it: load, graph, SHACL
+    gate (SPARQL engine), reasoning gate (HermiT on the projection), write; then the store."""
     paths = Paths(corpus200, ROOT / "ontology")
-    result = build(paths, tmp_path / "dist", (reasoning_gate(),))
+    result = build(paths, tmp_path / "dist", default_checks(paths))
     manifest = verify_release(result.out)
     assert manifest["claims"] == len(result.corpus.claims) > 7000
     assert manifest["triples"] > 150_000
+    assert set(GATE_FILES) <= set(manifest["files"])
+    report = json.loads((result.out / "validation.json").read_text(encoding="utf-8"))
+    assert report["conforms"] is True
     inferred = (result.out / "kg-inferred.ttl").read_text(encoding="utf-8")
     # a quarter of the synthetic targets are IL-1 family targets: drugs inhibiting one are
     # classified as Interleukin1Inhibitor by HermiT through the projected graph
     assert "Interleukin1Inhibitor" in inferred
-    assert set(result.timings) == {"load", "graph", "reason", "write"}
+    assert set(result.timings) == {"load", "graph", "validate", "reason", "write"}
+    release = open_release(result.out, tmp_path / "cache")
+    drugs = release.store.query(
+        "SELECT (COUNT(DISTINCT ?d) AS ?n) { ?d a <https://w3id.org/dmkg/vocab/Drug> }",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(drugs, QuerySolutions)
+    assert int(next(iter(drugs))["n"].value) == 200  # type: ignore[union-attr]
+
+
+def test_defects_are_refused_by_the_shacl_gate(tmp_path: Path) -> None:
+    """`kg synth --defects K`: K drugs share a label; the gate names each and keeps the last
+    good release."""
+    data = tmp_path / "data"
+    synthesize(data, drugs=40, seed=2, defects=3)
+    paths = Paths(data, ROOT / "ontology")
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ValidationFailedError) as caught:
+        build(paths, tmp_path / "dist", default_checks(paths))
+    message = str(caught.value)
+    assert message.count("UniqueLabel") >= 3, message
+    assert (tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8") == "{}"
 
 
 def test_6_drugs_pass_both_gates(tmp_path: Path) -> None:
