@@ -1,8 +1,9 @@
 """Compile a SHACL shapes graph into SPARQL queries with pyshacl's result semantics.
 
-Each constraint of a targeted shape becomes one SELECT over *all* focus nodes of the shape,
+The constraints of a targeted shape become SELECTs over *all* focus nodes of the shape (its
+value constraints together, one flag column each; both cardinality bounds in one count),
 returning the focus (``?this``) and, where SHACL reports one, the value (``?value``) of each
-result. Shapes used through ``sh:node``, ``sh:or``, ``sh:not`` and ``sh:qualifiedValueShape``
+result. Focus sets are computed once per shape into a named graph the checks join with. Shapes used through ``sh:node``, ``sh:or``, ``sh:not`` and ``sh:qualifiedValueShape``
 become boolean SPARQL expressions (conformance). The rules follow what ``PyShaclValidator``
 reports, term for term, so the two engines can be compared on any graph
 (``tests/test_shacl_sparql.py``). Anything outside the supported subset raises ``BuildError``
