@@ -118,6 +118,7 @@ class Compiled:
     severity: dict[rdflib.term.Node, str] = field(default_factory=dict)
     messages: dict[rdflib.term.Node, list[rdflib.Literal]] = field(default_factory=dict)
     focus_key: dict[rdflib.term.Node, str] = field(default_factory=dict)
+    graph: rdflib.Graph = field(default_factory=rdflib.Graph)  # the shapes, for messages
 
 
 class _Compiler:
@@ -393,8 +394,6 @@ class _Compiler:
         else:
             path, shown, values = "", "", "BIND (?this AS ?value)"
         where = f"GRAPH <{FOCUS_GRAPH}> {{ <{focus}> <{_MEMBER}> ?this }}"
-        if not self.out.messages[shape] and params & (_SUPPORTED - _METADATA):
-            raise self.fail(shape, "a constraint without sh:message (pyshacl's generic messages)")
 
         def add(p: rdflib.URIRef, query: str, kind: str, **kw: object) -> None:
             component = f"<{SH}{_COMPONENT[p]}ConstraintComponent>"
@@ -543,6 +542,7 @@ def _reporting(g: rdflib.Graph) -> Iterator[rdflib.term.Node]:
 def compile_shapes(graph: rdflib.Graph) -> Compiled:
     """Every targeted shape of ``graph`` as target queries and constraint checks."""
     comp = _Compiler(graph)
+    comp.out.graph = graph
     for i, shape in enumerate(_reporting(graph)):
         comp.check_params(shape)
         if comp.deactivated(shape):

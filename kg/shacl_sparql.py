@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -31,6 +32,7 @@ from rdflib.namespace import SH
 
 from kg.errors import BuildError
 from kg.shacl_compile import _MEMBER, FOCUS_GRAPH, Check, Compiled, SparqlCheck, compile_shapes
+from kg.shacl_messages import GenericMessages
 from kg.validate import PyShaclValidator, Result
 
 __all__ = ["SparqlValidator", "rewritten_literals"]
@@ -86,9 +88,13 @@ class SparqlValidator:
 
     name = "sparql"
 
+    def __init__(self) -> None:
+        self.generic: GenericMessages | None = None
+
     def validate(self, data: bytes, shapes: bytes) -> list[Result]:
         graph = rdflib.Graph().parse(data=shapes, format="nt")
         compiled = compile_shapes(graph)
+        self.generic = None
         if rewritten_literals(data):
             return PyShaclValidator().validate(data, shapes)
         store = ox.Store()
@@ -122,33 +128,42 @@ class SparqlValidator:
 
     def _check(self, store: ox.Store, compiled: Compiled, check: Check) -> list[Result]:
         severity = compiled.severity[check.shape]
-        message = _messages(compiled.messages[check.shape])
+        stated = _messages(compiled.messages[check.shape])
         shape = _shape_nt(check.shape)
         out = []
+
+        def result(comp: str, focus: Any, value: Any = None) -> None:
+            message = stated or self._generic(compiled).message(check.shape, comp, focus, value)
+            shown = str(value) if value is not None else ""
+            out.append(Result(severity, shape, str(focus), check.path, shown, message, comp))
+
         for row in self._rows(store, check.query):
-            focus = str(row["this"])
+            focus = row["this"]
             if check.kind in ("count", "qualified"):
                 n = int(row["_n"].value)
                 names = _QUALIFIED if check.kind == "qualified" else _COUNT
                 for bound, comp in names.items():
                     limit = getattr(check, bound)
                     if limit is not None and (n < limit if bound == "low" else n > limit):
-                        out.append(Result(severity, shape, focus, check.path, "", message, comp))
+                        result(comp, focus)
                 continue
             if check.kind == "values":
-                shown = str(row["value"])
                 for i, comp in enumerate(check.components):
                     if row[f"_f{i}"].value == "true":
-                        out.append(Result(severity, shape, focus, check.path, shown, message, comp))
+                        result(comp, focus, row["value"])
                 continue
             value = row["value"] if check.kind != "focus" else None
             if check.kind == "pattern":
                 assert check.regex is not None and value is not None
                 if not isinstance(value, ox.BlankNode) and check.regex.search(value.value):
                     continue
-            shown = str(value) if value is not None else ""
-            out.append(Result(severity, shape, focus, check.path, shown, message, check.component))
+            result(check.component, focus, value)
         return out
+
+    def _generic(self, compiled: Compiled) -> GenericMessages:
+        if self.generic is None:
+            self.generic = GenericMessages(compiled.graph)
+        return self.generic
 
     def _sparql(self, store: ox.Store, compiled: Compiled, check: SparqlCheck) -> list[Result]:
         severity = compiled.severity[check.shape]
