@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -82,17 +83,21 @@ def _nt(term: rdflib.term.Node | None) -> str:
     return "_:" + str(term)
 
 
+_PATCH_LOCK = threading.Lock()
+
+
 @contextmanager
 def _parsed_once() -> Iterator[None]:
     """rdflib parses a SPARQL string on every ``Graph.query``, and pyshacl queries once per
     focus node: at 0.1 s a parse, parsing outweighed evaluation. Inside this block each text
     is parsed and translated once and the algebra reused, as rdflib's own ``prepareQuery``
-    does; results are unchanged."""
+    does; results are unchanged. The patch is process-wide while the block runs, so blocks
+    are serialised by a lock; an rdflib query in another thread meanwhile gets the same
+    answer (the cached algebra is what it would have parsed)."""
     from rdflib.plugins.sparql import processor
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    original = processor.SPARQLProcessor.query
     cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], object] = {}
 
     def query(self: Any, text: Any, initBindings: Any = None, initNs: Any = None,
@@ -104,11 +109,13 @@ def _parsed_once() -> Iterator[None]:
             text = cache[key]
         return original(self, text, initBindings, initNs, base, DEBUG)
 
-    setattr(processor.SPARQLProcessor, "query", query)  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(processor.SPARQLProcessor, "query", original)  # noqa: B010
+    with _PATCH_LOCK:  # read inside the lock: never capture another block's patch
+        original = processor.SPARQLProcessor.query
+        setattr(processor.SPARQLProcessor, "query", query)  # noqa: B010
+        try:
+            yield
+        finally:
+            setattr(processor.SPARQLProcessor, "query", original)  # noqa: B010
 
 
 class PyShaclValidator:
