@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,25 +82,36 @@ def serve(
     drain.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited {proc.returncode}: {b''.join(log)[-2000:]!r}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not answer /health within 60 s")
+        wait_until_answers(proc, f"{base}/health", 60, lambda: b"".join(log)[-2000:])
         yield Server(base, proc, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        stop_group(proc)
+
+
+def wait_until_answers(
+    proc: subprocess.Popen[bytes], url: str, seconds: float, output: Callable[[], object] = str
+) -> None:
+    """Poll ``url`` (bounded) until it answers 2xx; fail at once if ``proc`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited {proc.returncode}: {output()!r}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).is_success:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started with ``start_new_session``: TERM, then KILL its whole group."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
 
 
 class LoopbackListener:

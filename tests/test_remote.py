@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -34,7 +33,7 @@ from kg.publish import Endpoints, publish
 from kg.release import MANIFEST
 from kg.remote import META_GRAPH, RemoteError, basic_auth, published
 from kg.vocab import DCTERMS, GRAPH_INFERRED, GRAPH_MAPPINGS
-from tests.support import ROOT, SHORT_LIMITS, free_port, serve
+from tests.support import ROOT, SHORT_LIMITS, free_port, serve, stop_group, wait_until_answers
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
     "oxigraph"
@@ -76,25 +75,10 @@ def oxigraph(location: Path, timeout_s: int = 20) -> Iterator[Oxigraph]:
     )  # fmt: skip
     server = Oxigraph(f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"oxigraph exited {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(server.query, params={"query": "ASK {}"}, timeout=1).is_success:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("oxigraph did not answer within 30 s")
+        wait_until_answers(proc, f"{server.query}?query=ASK%20%7B%7D", 30)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        stop_group(proc)
         log.close()
 
 

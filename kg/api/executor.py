@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GRAPH_MEDIA",
     "SOLUTION_MEDIA",
+    "AdmittingService",
     "Failure",
     "Job",
     "Outcome",
@@ -398,18 +399,67 @@ class _ResultCache:
             self.size -= len(old.body)
 
 
-class QueryService:
-    """The worker pool of one release: ``await run(job)`` -> ``Outcome`` or ``ProblemError``."""
+_Slot = TypeVar("_Slot")
+
+
+class AdmittingService(Generic[_Slot]):
+    """What every query service shares: the answer cache (releases are immutable) and
+    admission: a bounded wait for a free slot, 503 with Retry-After past the queue or the
+    wait. Subclasses say what a slot is and how a job is answered on one."""
+
+    slot_name = "slot"
 
     def __init__(self, release: Any, settings: Any) -> None:
         self.release_id: str = release.id
-        self.store_path: Path = release.store_path
         self.settings = settings
         self.cache = _ResultCache(settings.cache_entries, settings.cache_bytes)
+        self._waiting = 0
+
+    def _free(self) -> bool:
+        raise NotImplementedError
+
+    async def _acquire(self) -> _Slot:
+        raise NotImplementedError
+
+    async def _answer(self, slot: _Slot, job: Job) -> Outcome | Failure:
+        raise NotImplementedError
+
+    async def run(self, job: Job) -> Outcome:
+        """The job's answer, from the cache or a slot; raises ``ProblemError`` (4xx/5xx)."""
+        key = job.key(self.release_id)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        retry, what = self.settings.retry_after, self.slot_name
+        if not self._free() and self._waiting >= self.settings.max_queued:
+            raise _problem(503, "Server busy", f"all query {what}s are busy; retry shortly", retry)
+        self._waiting += 1
+        try:
+            slot = await asyncio.wait_for(self._acquire(), self.settings.query_timeout)
+        except TimeoutError:
+            raise _problem(
+                503, "Server busy", f"no query {what} became free in time", retry
+            ) from None
+        finally:
+            self._waiting -= 1
+        reply = await self._answer(slot, job)
+        if isinstance(reply, Failure):
+            raise _failure_error(reply, retry)
+        self.cache.put(key, reply)
+        return reply
+
+
+class QueryService(AdmittingService[_Worker]):
+    """The worker pool of one release: ``await run(job)`` -> ``Outcome`` or ``ProblemError``."""
+
+    slot_name = "worker"
+
+    def __init__(self, release: Any, settings: Any) -> None:
+        super().__init__(release, settings)
+        self.store_path: Path = release.store_path
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._waiting = 0
         self._stopped = False
 
     @property
@@ -457,30 +507,13 @@ class QueryService:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def run(self, job: Job) -> Outcome:
-        key = job.key(self.release_id)
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
-        retry = self.settings.retry_after
-        if self._idle.empty() and self._waiting >= self.settings.max_queued:
-            raise _problem(503, "Server busy", "all query workers are busy; retry shortly", retry)
-        self._waiting += 1
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.settings.query_timeout)
-        except TimeoutError:
-            raise _problem(
-                503, "Server busy", "no query worker became free in time", retry
-            ) from None
-        finally:
-            self._waiting -= 1
-        reply = await self._ask(worker, job)
-        if isinstance(reply, Failure):
-            raise _failure_error(reply, retry)
-        self.cache.put(key, reply)
-        return reply
+    def _free(self) -> bool:
+        return not self._idle.empty()
 
-    async def _ask(self, worker: _Worker, job: Job) -> Outcome | Failure:
+    async def _acquire(self) -> _Worker:
+        return await self._idle.get()
+
+    async def _answer(self, worker: _Worker, job: Job) -> Outcome | Failure:
         loop = asyncio.get_running_loop()
         timeout = self.settings.query_timeout
         try:

@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from kg.api.executor import Failure, Job, Outcome, _failure_error, _problem, _ResultCache, execute
+from kg.api.executor import AdmittingService, Failure, Job, Outcome, execute
 from kg.api.problems import problem_response
 from kg.api.settings import Settings
 from kg.errors import ReleaseError
@@ -90,17 +90,15 @@ def install_remote_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RemoteError, _on_remote)
 
 
-class RemoteQueryService:
-    """``QueryService`` for a remote store: ``await run(job)`` -> ``Outcome`` or ``ProblemError``."""
+class RemoteQueryService(AdmittingService[None]):
+    """``QueryService`` for a remote store: ``await run(job)`` -> ``Outcome`` or ``ProblemError``.
+    A slot is a thread waiting on the store, with an HTTP deadline (no process to kill)."""
 
     def __init__(self, release: Release, settings: Settings) -> None:
+        super().__init__(release, settings)
         assert isinstance(release.store, RemoteStore)
         self.store: RemoteStore = release.store
-        self.release_id = release.id
-        self.settings = settings
-        self.cache = _ResultCache(settings.cache_entries, settings.cache_bytes)
         self._slots = asyncio.Semaphore(settings.max_concurrent)
-        self._waiting = 0
         self._running = 0
 
     @property
@@ -123,28 +121,16 @@ class RemoteQueryService:
         except RemoteError as exc:
             return Failure(502, "Remote store failed", str(exc)[:500])
 
-    async def run(self, job: Job) -> Outcome:
-        key = job.key(self.release_id)
-        hit = self.cache.get(key)
-        if hit is not None:
-            return hit
-        retry = self.settings.retry_after
-        if self._slots.locked() and self._waiting >= self.settings.max_queued:
-            raise _problem(503, "Server busy", "all query slots are busy; retry shortly", retry)
-        self._waiting += 1
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self.settings.query_timeout)
-        except TimeoutError:
-            raise _problem(503, "Server busy", "no query slot became free in time", retry) from None
-        finally:
-            self._waiting -= 1
+    def _free(self) -> bool:
+        return not self._slots.locked()
+
+    async def _acquire(self) -> None:
+        await self._slots.acquire()
+
+    async def _answer(self, slot: None, job: Job) -> Outcome | Failure:
         self._running += 1
         try:
-            reply = await asyncio.to_thread(self._run, job)
+            return await asyncio.to_thread(self._run, job)
         finally:
             self._running -= 1
             self._slots.release()
-        if isinstance(reply, Failure):
-            raise _failure_error(reply, retry)
-        self.cache.put(key, reply)
-        return reply
