@@ -476,7 +476,8 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
-def _group_rss_mb(pgid: int) -> float:
+def group_rss_mb(pgid: int) -> float:
+    """Resident memory (MB) of every live process in a process group."""
     total = 0
     for pid in _group_pids(pgid):
         with contextlib.suppress(OSError):
@@ -926,7 +927,7 @@ def _serve_all(
         for name, scenarios in _interleaved(plans, duration, rounds).items():
             out["servers"][name]["scenarios"] = scenarios
         for name, (srv, _) in plans.items():
-            out["servers"][name]["rss_mb"] = _group_rss_mb(srv.proc.pid)
+            out["servers"][name]["rss_mb"] = group_rss_mb(srv.proc.pid)
 
 
 def _ratios(out: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -32,6 +32,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_http import group_rss_mb, http_table, run_http  # noqa: E402  (beside this script)
 
 
 def _child_build(data: str, out: str, shacl: bool, reason_timeout: float, heap: int) -> None:
@@ -88,12 +91,11 @@ def _child_validate(engine: str, nt: str) -> None:
     sys.path.insert(0, str(ROOT))
     import hashlib
 
-    from kg.shacl_sparql import SparqlValidator
     from kg.shapes import load_shapes
-    from kg.validate import PyShaclValidator, Validator
+    from kg.validate import default_validator
 
     shapes = load_shapes(ROOT / "ontology" / "shapes.ttl").ntriples()
-    validator: Validator = PyShaclValidator() if engine == "pyshacl" else SparqlValidator()
+    validator = default_validator(engine)
     data = Path(nt).read_bytes()
     t = time.perf_counter()
     results = sorted(set(validator.validate(data, shapes)))
@@ -103,22 +105,6 @@ def _child_validate(engine: str, nt: str) -> None:
         "seconds": round(seconds, 2), "results": len(results), "digest": digest[:16],
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }))  # fmt: skip
-
-
-def _group_rss_mb(pgid: int) -> float:
-    """Resident memory of every process in a process group (the build and its reasoner)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid:  # field 5 of /proc/PID/stat: the process group
-                total += int(fields[21])  # field 24: resident pages
-        except (OSError, ValueError, IndexError):
-            continue
-    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _run(args: list[str], timeout: float, max_rss_mb: float = 0) -> dict[str, Any]:
@@ -135,7 +121,7 @@ def _run(args: list[str], timeout: float, max_rss_mb: float = 0) -> dict[str, An
         while proc.poll() is None:
             if time.perf_counter() - t > timeout:
                 stopped = f"timed out after {timeout:g} s"
-            elif max_rss_mb and _group_rss_mb(proc.pid) > max_rss_mb:
+            elif max_rss_mb and group_rss_mb(proc.pid) > max_rss_mb:
                 stopped = f"stopped above {max_rss_mb:g} MB resident memory"
             if stopped:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -204,9 +190,6 @@ def bench(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
 def _http(release: Path, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     """The HTTP and named-query benchmark (``bench_http.py``) on one release."""
-    sys.path.insert(0, str(HERE))
-    from bench_http import run_http
-
     try:
         result: dict[str, Any] = run_http(release, work, duration=opts.http_duration)
     except Exception as exc:  # recorded, never silently dropped
@@ -268,9 +251,6 @@ def _http_targets(by: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _http_markdown(results: list[dict[str, Any]]) -> list[str]:
-    sys.path.insert(0, str(HERE))
-    from bench_http import http_table
-
     out = []
     for r in results:
         h = r.get("http")

@@ -66,11 +66,10 @@ def default_checks(paths: Paths | None = None) -> tuple[Check, Check]:
     """The gates of ``kg build``: SHACL validation (shapes of ``paths.ontology``, on the SPARQL
     engine, which gives pyshacl's results), then OWL reasoning (HermiT)."""
     from kg.reason import reasoning_gate
-    from kg.validate import default_validator, shacl_gate
+    from kg.validate import shacl_gate
 
     paths = paths or Paths()
-    gate = shacl_gate(paths.shapes_file, paths.ontology_file, default_validator("sparql"))
-    return gate, reasoning_gate()
+    return shacl_gate(paths.shapes_file, paths.ontology_file), reasoning_gate()
 
 
 def load_inputs(paths: Paths) -> tuple[Corpus, list[Quad], MappingSet]:
@@ -156,7 +155,7 @@ def _write(
     files: dict[str, bytes | Producer] = dict(release_producers(quads, rdfxml=True))
     files["mappings.sssom.tsv"] = mappings.sssom_text(version=dmkg_version()).encode("utf-8")
     class_labels = {k.removeprefix("dmkg:"): v for k, v in class_subjects(ontology_file).items()}
-    files.update(export_producers(corpus, quads, mappings, class_labels))
+    files.update(export_producers(corpus, mappings, class_labels))
     clash = sorted(set(files) & set(checked))
     if clash:
         raise BuildError(f"a build check returned release files that already exist: {clash}")

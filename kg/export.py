@@ -24,7 +24,6 @@ from kg.release import release_producers
 __all__ = [
     "BIOLINK_VERSION",
     "EXPORT_FILES",
-    "export_files",
     "export_producers",
     "kgx_tables",
     "owl_rdfxml",
@@ -179,20 +178,11 @@ def kgx_tables(
     )
 
 
-def export_files(
-    corpus: Corpus, quads: list[Quad], mappings: MappingSet, class_labels: dict[str, str]
-) -> dict[str, bytes]:
-    return {
-        name: make()
-        for name, make in export_producers(corpus, quads, mappings, class_labels).items()
-    }
-
-
 def export_producers(
-    corpus: Corpus, quads: list[Quad], mappings: MappingSet, class_labels: dict[str, str]
+    corpus: Corpus, mappings: MappingSet, class_labels: dict[str, str]
 ) -> dict[str, Callable[[], bytes]]:
-    """The exports, each made only when written (see :func:`kg.release.release_producers`)."""
-    # kg.owl is written with the release formats, from the same sorted triples
+    """The KGX tables, made once when first written (see :func:`kg.release.release_producers`;
+    ``kg.owl`` is made there, from the same sorted triples as the other formats)."""
     tables: list[tuple[bytes, bytes]] = []
 
     def table(i: int) -> bytes:

@@ -173,9 +173,7 @@ def _stamp(fd: int) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _load_stamps(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
+def _load_stamps(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -193,9 +191,7 @@ def _save_stamps(path: Path, stamps: dict[str, Any]) -> None:
         os.replace(tmp, path)
 
 
-def _pin_and_verify(
-    release_dir: Path, stamps_file: Path | None = None
-) -> tuple[dict[str, Any], dict[str, int]]:
+def _pin_and_verify(release_dir: Path, stamps_file: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Open the manifest and every file it lists, then check the checksums on those open files:
     what is verified is exactly what is served, even if the folder is swapped meanwhile.
 
@@ -233,7 +229,7 @@ def _pin_and_verify(
         for fd in pinned.values():
             os.close(fd)
         raise
-    if stamps_file is not None and verified != known:
+    if verified != known:
         _save_stamps(stamps_file, verified)
     return manifest, pinned
 
