@@ -329,8 +329,9 @@ def merge(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def _child_query(spec: dict[str, Any]) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from kg.namedqueries import bind, parse_named_query, run_pyoxigraph
-    from kg.store import open_store
+    from kg.query.named import bind, run_pyoxigraph
+    from kg.rdf.queryfile import parse_named_query
+    from kg.store.embedded import open_store
 
     path = Path(spec["file"])
     text = spec.get("text")
@@ -366,8 +367,9 @@ def _representative(
     parameters, else (for ``drug``) the first drug, else the example."""
     import pyoxigraph
 
-    from kg import prefixes
-    from kg.namedqueries import ParamError, ParamType, bind, run_pyoxigraph
+    from kg.query.named import ParamError, bind, run_pyoxigraph
+    from kg.rdf import prefixes
+    from kg.rdf.queryfile import ParamType
 
     def answers(q: Any, values: dict[str, str]) -> int:
         try:
@@ -714,7 +716,7 @@ def _interleaved(
 
 def _build_store(release: Path, cache: Path) -> tuple[Any, Path]:
     sys.path.insert(0, str(ROOT))
-    from kg.store import open_release
+    from kg.store.embedded import open_release
 
     rel = open_release(release, cache)
     return rel, rel.store_path
@@ -776,7 +778,7 @@ def run_http(
             s["start_first_s"] = round(t, 3)
         # in-process, no server running: parameters from the release, then each query timed
         rel, store_path = _build_store(release, cache)
-        from kg.namedqueries import load_named_queries
+        from kg.rdf.queryfile import load_named_queries
 
         all_q = load_named_queries(queries_dir)
         chosen = {k: v for k, v in all_q.items() if queries is None or k in queries}

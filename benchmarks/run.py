@@ -41,8 +41,8 @@ def _child_build(data: str, out: str, shacl: bool, reason_timeout: float, heap: 
     """`kg build` with the reasoning gate and (with ``shacl``) the SHACL gate, timed per step."""
     sys.path.insert(0, str(ROOT))
     from kg.build import Paths, build
-    from kg.reason import Limits, reasoning_gate
-    from kg.validate import shacl_gate
+    from kg.reasoning import Limits, reasoning_gate
+    from kg.shacl import shacl_gate
 
     paths = Paths(Path(data), ROOT / "ontology")
     checks = [reasoning_gate(Limits(timeout_s=reason_timeout, memory_mb=heap))]
@@ -91,8 +91,8 @@ def _child_validate(engine: str, nt: str) -> None:
     sys.path.insert(0, str(ROOT))
     import hashlib
 
-    from kg.shapes import load_shapes
-    from kg.validate import default_validator
+    from kg.shacl import default_validator
+    from kg.shacl.shapes import load_shapes
 
     shapes = load_shapes(ROOT / "ontology" / "shapes.ttl").ntriples()
     validator = default_validator(engine)

@@ -30,10 +30,11 @@ def _rows(results: list[object]) -> set[tuple[str, ...]]:
 
 def run(drugs: int, seed: int, defects: int, work: Path) -> dict[str, object]:
     from kg.build import Paths, load_inputs
-    from kg.shacl_sparql import SparqlValidator
-    from kg.shapes import load_shapes
-    from kg.synth import synthesize
-    from kg.validate import PyShaclValidator, ntriples
+    from kg.curation.synth import synthesize
+    from kg.rdf.serialize import ntriples
+    from kg.shacl import PyShaclValidator
+    from kg.shacl.shapes import load_shapes
+    from kg.shacl.sparql_engine import SparqlValidator
 
     data_dir = work / "data"
     synthesize(data_dir, drugs=drugs, seed=seed, defects=defects)

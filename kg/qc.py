@@ -18,11 +18,12 @@ from typing import Annotated
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from kg import prefixes
+from kg.curation.yamlio import line_of, load_yaml
 from kg.errors import BuildError, CurationError, CurationErrors
-from kg.namedqueries import parse_named_query
-from kg.vocab import GRAPH, PREFIXES
-from kg.yamlio import line_of, load_yaml
+from kg.rdf import prefixes
+from kg.rdf.queryfile import parse_named_query
+from kg.rdf.vocab import GRAPH, PREFIXES, SH_NAMESPACE
+from kg.tables import text_table
 
 __all__ = [
     "LEVELS",
@@ -177,9 +178,10 @@ def run_checks(data: bytes, checks: Iterable[QcCheck]) -> list[QcFinding]:
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     graph = ox.NamedNode(NAMESPACE_GRAPH)
-    sh_ns = ox.NamedNode("http://www.w3.org/ns/shacl#namespace")
     for i, ns in enumerate(_namespaces()):
-        store.add(ox.Quad(ox.NamedNode(f"{NAMESPACE_GRAPH}#{i}"), sh_ns, ox.Literal(ns), graph))
+        store.add(
+            ox.Quad(ox.NamedNode(f"{NAMESPACE_GRAPH}#{i}"), SH_NAMESPACE, ox.Literal(ns), graph)
+        )
     findings = set()
     for check in checks:
         try:
@@ -198,17 +200,6 @@ def run_checks(data: bytes, checks: Iterable[QcCheck]) -> list[QcFinding]:
                 )
             )
     return sorted(findings, key=lambda f: (LEVELS.index(f.level), f.check, f.entity, f.value))
-
-
-_COMPACT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-
-
-def _compact(text: str) -> str:
-    """Shorten a leading IRI to a CURIE for the table (``dmkgid:drug/anakinra``)."""
-    for prefix, ns in _COMPACT:
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return text
 
 
 @dataclass(frozen=True)
@@ -236,15 +227,11 @@ class QcReport:
                 ["\t".join(cols)] + ["\t".join(cell(r[c]) for c in cols) for r in rows]
             )
         shown = [
-            {**r, "entity": _compact(r["entity"]), "value": _compact(r["value"])} for r in rows
-        ]
-        table = [dict(zip(cols, cols, strict=True)), *shown]
-        for r in table:
-            for c in cols:
-                text = " ".join(str(r[c]).split())
-                r[c] = text if len(text) <= 70 else text[:67] + "..."
-        widths = {c: max(len(r[c]) for r in table) for c in cols}
-        lines = ["  ".join(r[c].ljust(widths[c]) for c in cols).rstrip() for r in table]
+            [r["level"], r["check"], prefixes.shorten(r["entity"]), r["label"],
+             prefixes.shorten(r["value"])]
+            for r in rows
+        ]  # fmt: skip
+        lines = [text_table(cols, shown, width=70)]
         counts = ", ".join(f"{sum(f.level == lv for f in self.findings)} {lv}" for lv in LEVELS)
         lines.append(
             f"{len(self.findings)} finding(s): {counts}; {self.suppressed} suppressed by exceptions"

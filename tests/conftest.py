@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildResult, Paths, build, default_checks
+from kg.build import BuildResult, Paths, build, default_gates
 
 from .support import LoopbackListener
 
@@ -19,7 +19,7 @@ PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The release of the real curated data, built as `kg build` does (validated, reasoned)."""
-    return build(PATHS, tmp_path_factory.mktemp("release") / "dist", default_checks(PATHS))
+    return build(PATHS, tmp_path_factory.mktemp("release") / "dist", default_gates(PATHS))
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.build import Paths, build, default_checks
-from kg.namedqueries import bind, load_named_queries, run_pyoxigraph
+from kg.build import Paths, build, default_gates
+from kg.query.named import bind, run_pyoxigraph
+from kg.rdf.queryfile import load_named_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +23,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "dist"
         paths = Paths(ROOT / "data", ROOT / "ontology")
-        build(paths, out, default_checks(paths))
+        build(paths, out, default_gates(paths))
         store = pyoxigraph.Store()
         store.bulk_load(path=str(out / "kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
         full = pyoxigraph.Store()  # asserted + inferred, for queries tagged "reasoning"

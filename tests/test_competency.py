@@ -9,7 +9,8 @@ import pytest
 import rdflib
 
 from kg.build import BuildResult
-from kg.namedqueries import bind, load_named_queries, run_pyoxigraph, run_rdflib, solutions_as_rows
+from kg.query.named import bind, run_pyoxigraph, run_rdflib, solutions_as_rows
+from kg.rdf.queryfile import load_named_queries
 
 from .conftest import ROOT
 
@@ -76,7 +77,7 @@ def test_a_30_kg_child_gets_only_the_weight_based_dose(
 
 
 def test_parameters_are_bound_not_pasted(engines: tuple[pyoxigraph.Store, rdflib.Graph]) -> None:
-    from kg.namedqueries import ParamError
+    from kg.query.named import ParamError
 
     query = QUERIES["indications"]
     with pytest.raises(ParamError):

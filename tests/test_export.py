@@ -11,8 +11,9 @@ import pytest
 import rdflib
 
 from kg.build import BuildResult
-from kg.export import EDGE_COLUMNS, NODE_COLUMNS
-from kg.namedqueries import ParamError, bind, load_named_queries
+from kg.query.named import ParamError, bind
+from kg.rdf.queryfile import load_named_queries
+from kg.release.exports import EDGE_COLUMNS, NODE_COLUMNS
 
 from .conftest import ROOT
 

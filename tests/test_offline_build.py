@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Paths, build, default_checks
+from kg.build import Paths, build, default_gates
 from kg.errors import OfflineError, ValidationFailedError
-from kg.reason import reason_release
-from kg.shapes import load_shapes
-from kg.validate import validate_release
+from kg.release.checks import reason_release, validate_release
+from kg.shacl.shapes import load_shapes
 
 from .support import LoopbackListener
 
@@ -36,7 +35,7 @@ def test_owl_imports_are_refused_by_build_validate_and_reason_without_a_connecti
 
     gated = tmp_path / "gated"
     with pytest.raises(ValidationFailedError, match="Ontology-imports"):
-        build(paths, gated, default_checks(paths))
+        build(paths, gated, default_gates(paths))
     assert not gated.exists()
 
     release = build(paths, tmp_path / "ungated").out  # loading and writing fetch nothing

@@ -12,8 +12,8 @@ from kg.build import BuildResult
 from kg.cli import main
 from kg.errors import CurationErrors
 from kg.qc import LEVELS, QcFinding, load_checks, load_exceptions, qc_report, run_checks
-from kg.validate import ntriples
-from kg.vocab import ID, PREFIXES
+from kg.rdf.serialize import ntriples
+from kg.rdf.vocab import ID, PREFIXES
 
 from .conftest import PATHS, ROOT
 

@@ -11,10 +11,11 @@ import pytest
 from kg.build import BuildResult
 from kg.cli import main
 from kg.errors import InconsistentOntologyError, ReasonerError
-from kg.namedqueries import bind, parse_named_query, run_pyoxigraph, solutions_as_rows
-from kg.reason import Inference, Limits, full_turtle, reason
-from kg.validate import ntriples
-from kg.vocab import DMKG, ID, OWL, RDF, RDFS
+from kg.query.named import bind, run_pyoxigraph, solutions_as_rows
+from kg.rdf.queryfile import parse_named_query
+from kg.rdf.serialize import ntriples
+from kg.rdf.vocab import DMKG, ID, OWL, RDF, RDFS
+from kg.reasoning import Inference, Limits, full_turtle, reason
 
 from .conftest import ROOT
 

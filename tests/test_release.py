@@ -14,10 +14,11 @@ import pytest
 import rdflib
 
 from kg.build import BuildResult, Paths, build
-from kg.claimtypes import CLAIM_SPECS
+from kg.curation.claimtypes import CLAIM_SPECS
 from kg.errors import CurationErrors
-from kg.release import GATE_FILES, RELEASE_FILES, verify_release
-from kg.vocab import DMKG, GRAPH, OA, RDF, RDFS, SKOS
+from kg.rdf.vocab import DMKG, GRAPH, OA, RDF, RDFS, SKOS
+from kg.release.layout import GATE_FILES, RELEASE_FILES
+from kg.release.manifest import verify_release
 
 from .conftest import PATHS, ROOT
 from .support import tree_hash

@@ -29,10 +29,10 @@ from pyoxigraph import NamedNode, Quad, Triple
 
 import kg.build
 from kg.build import Paths, build
-from kg.publish import Endpoints, publish
-from kg.release import MANIFEST
-from kg.remote import META_GRAPH, RemoteError, basic_auth, published
-from kg.vocab import DCTERMS, GRAPH_INFERRED, GRAPH_MAPPINGS
+from kg.rdf.vocab import DCTERMS, GRAPH_INFERRED, GRAPH_MAPPINGS
+from kg.release.layout import MANIFEST
+from kg.store.publish import Endpoints, publish
+from kg.store.remote import META_GRAPH, RemoteError, basic_auth, published
 from tests.support import ROOT, SHORT_LIMITS, free_port, serve, stop_group, wait_until_answers
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -175,7 +175,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The release of the repository's data (gates included when they pass, as in tests/api)."""
     out = tmp_path_factory.mktemp("remote-release") / "dist"
     paths = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
-    checks = tuple(kg.build.default_checks(paths))
+    checks = tuple(kg.build.default_gates(paths))
     try:
         build(paths, out, checks)
     except Exception as exc:  # a failing gate is the gates' tests' business

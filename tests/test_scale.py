@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from pyoxigraph import QuerySolutions
 
-from kg.build import BuildResult, Paths, build, default_checks
+from kg.build import BuildResult, Paths, build, default_gates
+from kg.curation.synth import synthesize
+from kg.curation.yamlio import Located, LocatedList, load_yaml
 from kg.errors import CurationErrors, ValidationFailedError
-from kg.reason import full_turtle, project, reason
-from kg.release import GATE_FILES, verify_release
-from kg.store import open_release
-from kg.synth import synthesize
-from kg.yamlio import Located, LocatedList, load_yaml
+from kg.reasoning import full_turtle, project, reason
+from kg.release.layout import GATE_FILES
+from kg.release.manifest import verify_release
+from kg.store.embedded import open_release
 
 from .conftest import ROOT
 
@@ -31,7 +32,7 @@ def test_200_drugs_through_the_whole_pipeline(corpus200: Path, tmp_path: Path) -
     """200 drugs (~7,700 claims, ~180,000 quads) as `kg build` does it: load, graph, SHACL
     gate (SPARQL engine), reasoning gate (HermiT on the projection), write; then the store."""
     paths = Paths(corpus200, ROOT / "ontology")
-    result = build(paths, tmp_path / "dist", default_checks(paths))
+    result = build(paths, tmp_path / "dist", default_gates(paths))
     manifest = verify_release(result.out)
     assert manifest["claims"] == len(result.corpus.claims) > 7000
     assert manifest["triples"] > 150_000
@@ -61,7 +62,7 @@ def test_defects_are_refused_by_the_shacl_gate(tmp_path: Path) -> None:
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "manifest.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ValidationFailedError) as caught:
-        build(paths, tmp_path / "dist", default_checks(paths))
+        build(paths, tmp_path / "dist", default_gates(paths))
     message = str(caught.value)
     assert message.count("UniqueLabel") >= 3, message
     assert (tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8") == "{}"
@@ -72,7 +73,7 @@ def test_6_drugs_pass_both_gates(tmp_path: Path) -> None:
     data = tmp_path / "data"
     synthesize(data, drugs=6, seed=5)
     paths = Paths(data, ROOT / "ontology")
-    result = build(paths, tmp_path / "dist", default_checks(paths))
+    result = build(paths, tmp_path / "dist", default_gates(paths))
     manifest = verify_release(result.out)
     assert set(GATE_FILES) <= set(manifest["files"])
     report = json.loads((result.out / "validation.json").read_text(encoding="utf-8"))
@@ -86,7 +87,7 @@ def test_projection_gives_the_same_inference_on_a_synthetic_corpus(tmp_path: Pat
     """40 drugs: HermiT over the projection (links implied by types dropped, stand-ins)
     answers exactly as HermiT over the whole graph, and sees a small part of it."""
     from kg.build import load_inputs
-    from kg.validate import ntriples
+    from kg.rdf.serialize import ntriples
 
     data = tmp_path / "data"
     synthesize(data, drugs=40, seed=3)
@@ -123,12 +124,12 @@ def test_projection_gives_the_same_inference_as_the_whole_graph_on_the_real_data
 
 def _tiny_graph() -> bytes:
     """The ontology plus one drug inhibiting an IL-1 family target, with annotations."""
-    from kg.graph import ontology_quads
+    from kg.ontology import Ontology
 
     d, t = "https://w3id.org/dmkg/id/drug/x", "https://w3id.org/dmkg/id/target/y"
     v, rdf = "https://w3id.org/dmkg/vocab/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     label = "http://www.w3.org/2000/01/rdf-schema#label"
-    onto = ontology_quads(ROOT / "ontology" / "dmkg.ttl")
+    onto = Ontology.read(ROOT / "ontology" / "dmkg.ttl").quads
     lines = {f"{q.subject} {q.predicate} {q.object} .\n" for q in onto}
     lines |= {
         f"<{d}> <{rdf}type> <{v}Drug> .\n",
@@ -171,11 +172,12 @@ def _located_equal(fast: object, slow: object) -> None:
 def test_fast_json_path_equals_the_located_yaml_loader(tmp_path: Path, text: str) -> None:
     import yaml
 
-    from kg.yamlio import _fast_json, _StrictLoader
+    from kg.curation.fastjson import _fast_json
+    from kg.curation.yamlio import StrictLoader
 
     fast = _fast_json(tmp_path / "f.yaml", text)
     assert fast is not None, "plain JSON takes the fast path"
-    _located_equal(fast, yaml.load(text, Loader=_StrictLoader))
+    _located_equal(fast, yaml.load(text, Loader=StrictLoader))
 
 
 @pytest.mark.parametrize(
@@ -193,7 +195,7 @@ def test_fast_json_path_equals_the_located_yaml_loader(tmp_path: Path, text: str
     ],
 )
 def test_fast_json_path_leaves_anything_doubtful_to_yaml(tmp_path: Path, text: str) -> None:
-    from kg.yamlio import _fast_json
+    from kg.curation.fastjson import _fast_json
 
     assert _fast_json(tmp_path / "f.yaml", text) is None
 

@@ -1,4 +1,4 @@
-"""The SPARQL engine (``kg.shacl_sparql``) against pyshacl: identical results, term for term.
+"""The SPARQL engine (``kg.shacl.sparql_engine``) against pyshacl: identical results, term for term.
 
 Compared on the real release, on every valid and invalid shape fixture and on a synthetic
 corpus with defects. Data is handed to both engines in pyoxigraph's canonical N-Triples, as
@@ -17,11 +17,13 @@ from rdflib.namespace import SH
 
 from kg.build import BuildResult, Paths, load_inputs
 from kg.cli import main
+from kg.curation.synth import synthesize
 from kg.errors import BuildError
-from kg.shacl_sparql import SparqlValidator, rewritten_literals
-from kg.shapes import SHAPES, Shapes
-from kg.synth import synthesize
-from kg.validate import PyShaclValidator, Result, ntriples
+from kg.rdf.serialize import ntriples
+from kg.rdf.vocab import SHAPES
+from kg.shacl import PyShaclValidator, Result
+from kg.shacl.shapes import Shapes
+from kg.shacl.sparql_engine import SparqlValidator, rewritten_literals
 
 from .conftest import PATHS
 from .test_shapes import ALL_SHAPES, FIXTURES, _fixture, _node_shapes

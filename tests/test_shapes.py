@@ -19,22 +19,16 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from kg.build import BuildResult, Paths, build, default_checks
-from kg.claimtypes import CLAIM_SPECS
+from kg.build import BuildResult, Paths, build, default_gates
 from kg.cli import main
+from kg.curation.claimtypes import CLAIM_SPECS
+from kg.curation.records import ClaimType
 from kg.errors import ValidationFailedError
-from kg.records import ClaimType
-from kg.shapes import SHAPES, Shapes, load_shapes
-from kg.validate import (
-    Finding,
-    PyShaclValidator,
-    Report,
-    Result,
-    ntriples,
-    ontology_lines,
-    validate_graph,
-)
-from kg.vocab import ID, PREFIXES
+from kg.ontology import Ontology
+from kg.rdf.serialize import ntriples
+from kg.rdf.vocab import ID, PREFIXES, SHAPES
+from kg.shacl import Finding, PyShaclValidator, Report, Result, validate_graph
+from kg.shacl.shapes import Shapes, load_shapes
 
 from .conftest import PATHS, ROOT
 
@@ -43,7 +37,7 @@ ALL_SHAPES = load_shapes(PATHS.shapes_file)
 PREFIX_MAP = {**PREFIXES, "dmkgsh": SHAPES, "sh": str(SH)}
 PREAMBLE = f"@base <{ID}> .\n" + "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIX_MAP.items())
 ONTOLOGY = rdflib.Graph().parse(PATHS.ontology_file, format="turtle")
-ONTOLOGY_LINES = ontology_lines(PATHS.ontology_file, "ontology/dmkg.ttl")
+ONTOLOGY_LINES = Ontology.read(PATHS.ontology_file).lines("ontology/dmkg.ttl")
 Triple = tuple[str, str, str]
 
 
@@ -202,7 +196,7 @@ def test_claim_type_shapes_match_the_claim_table(claim_type: ClaimType) -> None:
 def test_real_release_conforms_and_every_finding_names_its_curated_record(
     built: BuildResult,
 ) -> None:
-    report = validate_graph(ntriples(built.quads), ALL_SHAPES, ontology=ONTOLOGY_LINES)
+    report = validate_graph(ntriples(built.quads), ALL_SHAPES, ontology_lines=ONTOLOGY_LINES)
     assert report.conforms, report.render(severities=("Violation",))
     assert all(f.curated_in for f in report.findings), [f.render() for f in report.findings]
 
@@ -222,7 +216,7 @@ dmkg:Weird a owl:Class .
     graph.add((rdflib.URIRef(PREFIXES["dmkg"] + "Drug"), RDF.type, rdflib.OWL.Class))
     shapes = ALL_SHAPES.subset({SHAPES + s for s in ("Evidence", "TextQuoteSelector", "Term")})
     report = validate_graph(
-        graph.serialize(format="nt", encoding="utf-8"), shapes, ontology=ONTOLOGY_LINES
+        graph.serialize(format="nt", encoding="utf-8"), shapes, ontology_lines=ONTOLOGY_LINES
     )
     where = {
         (f.shape.removeprefix(f"<{SHAPES}").rstrip(">"), f.curated_in) for f in report.findings
@@ -284,13 +278,13 @@ def test_build_refuses_a_non_conforming_graph_and_keeps_the_last_good_release(
 ) -> None:
     paths = data_copy()
     out = tmp_path / "dist"
-    build(paths, out, default_checks(paths))
+    build(paths, out, default_gates(paths))
     manifest = (out / "manifest.json").read_bytes()
     for name in ("validation.ttl", "validation.json", "kg-inferred.ttl", "kg-full.ttl"):
         assert name in json.loads(manifest)["files"]
     line = _add_duplicate_drug(paths)
     with pytest.raises(ValidationFailedError) as err:
-        build(paths, out, default_checks(paths))
+        build(paths, out, default_gates(paths))
     message = str(err.value)
     assert "dmkgsh:UniqueLabel" in message and "rdfs:label" in message
     assert f"data/entities/drugs.yaml:{line}" in message

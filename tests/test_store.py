@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import kg.store
+import kg.store.embedded
 from kg.build import BuildResult
 from kg.errors import ReleaseError
-from kg.store import open_release
+from kg.store.embedded import open_release
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def test_second_open_trusts_unchanged_files_and_hashes_nothing(
     stamps = json.loads((cache / "verified.json").read_text(encoding="utf-8"))
     assert set(stamps) == {str(release / n) for n in first.manifest["files"]}
     hashed: list[int] = []
-    real = kg.store._sha256_fd
-    monkeypatch.setattr(kg.store, "_sha256_fd", lambda fd: hashed.append(fd) or real(fd))
+    real = kg.store.embedded._sha256_fd
+    monkeypatch.setattr(kg.store.embedded, "_sha256_fd", lambda fd: hashed.append(fd) or real(fd))
     second = open_release(release, cache)
     assert second.id == first.id and hashed == []
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from kg.build import Paths, build
-from kg.synth import synthesize
+from kg.curation.synth import synthesize
 
 from .conftest import ROOT
 

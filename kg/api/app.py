@@ -1,28 +1,35 @@
-"""Application wiring only: release, settings, executor, error handlers, CORS and routers.
+"""Application wiring only: the release, its services, error handlers, CORS and the routers.
 
-Routes live in one router per resource (``sparql``, ``named``; REST, Linked Data and metadata
-routers from ``rest``, ``linked_data``, ``meta``). ``serve`` runs it under uvicorn with the
-connection limits of the settings.
+Routes live in one router per resource (:mod:`kg.api.routers`); what they share is injected
+through :mod:`kg.api.deps`. ``serve`` runs the app under uvicorn with the connection limits of
+the settings.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
-from kg.api import linked_data, meta, named, resolve, rest, sparql
-from kg.api.executor import QueryService
-from kg.api.guards import BodyLimitMiddleware
+from kg.api.deps import Service
+from kg.api.http_limits import BodyLimitMiddleware, header_timeout_protocol
 from kg.api.problems import install_problem_handlers
+from kg.api.routers import dataset, linked_data, named, resolve, rest, sparql
 from kg.api.settings import Settings
-from kg.store import open_release
+from kg.errors import ReleaseError
+from kg.query.named import load_queries
+from kg.query.service import QueryService, RemoteQueryService, WorkerPool
+from kg.store.embedded import ServedRelease, open_release
+from kg.store.remote import RemoteStore, basic_auth, open_remote_release
+from kg.views.reader import Reader
 
 __all__ = ["STATIC_DIR", "create_app", "serve"]
 
@@ -36,46 +43,60 @@ EXPOSED_HEADERS = [
     "Last-Modified",
     "Location",
 ]
-log = logging.getLogger("kg.api")
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    service: QueryService = app.state.queries  # or kg.api.remote.RemoteQueryService
-    await service.start()
+def _store_auth(settings: Settings) -> httpx.Auth | None:
+    value = settings.store_auth.get_secret_value() if settings.store_auth else None
+    if settings.store_auth_env:
+        value = os.environ.get(settings.store_auth_env)
+        if value is None:
+            raise ReleaseError(f"--store-auth-env: {settings.store_auth_env} is not set")
     try:
-        yield
-    finally:
-        await service.stop()
+        return basic_auth(value)
+    except ValueError as exc:
+        raise ReleaseError(f"store authentication: {exc}") from None
+
+
+def _open(release_dir: Path, settings: Settings) -> tuple[ServedRelease, QueryService]:
+    """The release and its query service: embedded (worker pool) or a store `kg publish`
+    loaded (remote service)."""
+    limits = settings.pool_limits()
+    if settings.store is not None:
+        release = open_remote_release(
+            release_dir, settings.store, auth=_store_auth(settings), timeout=settings.query_timeout
+        )
+        assert isinstance(release.store, RemoteStore)
+        return release, RemoteQueryService(release.id, release.store, limits)
+    release = open_release(release_dir, settings.cache_dir)
+    assert release.store_path is not None
+    return release, WorkerPool(release.id, release.store_path, limits)
 
 
 def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
     """The service for one release folder (verified against its manifest on start)."""
     settings = settings or Settings(release=release_dir)
-    queries: Any
-    if settings.store is not None:  # a store `kg publish` loaded; see kg.api.remote
-        from kg.api.remote import RemoteQueryService, open_remote_release
+    release, queries = _open(release_dir, settings)
+    service = Service(
+        release, settings, queries, Reader(release.store), load_queries(settings.queries_dir)
+    )
 
-        release = open_remote_release(release_dir, settings)
-        queries = RemoteQueryService(release, settings)
-    else:
-        release = open_release(release_dir, settings.cache_dir)
-        queries = QueryService(release, settings)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await queries.start()
+        try:
+            yield
+        finally:
+            await queries.stop()
+
     app = FastAPI(
         title="dmkg: Drug Monograph Knowledge Graph",
         version=release.id,
         description="SPARQL 1.1 Protocol endpoint, named queries, REST and Linked Data views "
         "of one immutable release.",
-        lifespan=_lifespan,
+        lifespan=lifespan,
     )
-    app.state.release = release
-    app.state.settings = settings
-    app.state.queries = queries
-    install_problem_handlers(app)
-    if settings.store is not None:
-        from kg.api.remote import install_remote_handlers
-
-        install_remote_handlers(app)
+    app.state.service = service
+    install_problem_handlers(app, settings.retry_after)
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout
     )
@@ -90,9 +111,21 @@ def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
-    for module in (sparql, named, rest, linked_data, meta, resolve):
+    for module in (sparql, named, rest, linked_data, dataset, resolve):
         app.include_router(module.router)
-    named.install_openapi(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            schema.setdefault("paths", {}).update(
+                named.openapi_paths(service.named_queries, settings)
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
@@ -100,8 +133,6 @@ def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
 def serve(settings: Settings) -> None:
     """Run the service under uvicorn with the connection limits of ``settings``."""
     import uvicorn
-
-    from kg.api.guards import header_timeout_protocol
 
     app = create_app(settings.release, settings)
     config = uvicorn.Config(

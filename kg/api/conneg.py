@@ -2,51 +2,14 @@
 
 Existing endpoints silently ignore Accept or fall back to another type with a 200; here a
 request either gets a type it accepts or ``None`` (the caller answers 406 listing the types).
+The media types themselves are in :mod:`kg.rdf.media`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
-import pyoxigraph
-
-__all__ = ["EXTENSIONS", "HTML", "RDF_MEDIA", "RESULTS_MEDIA", "negotiate", "parse_accept"]
-
-HTML: Final = "text/html"
-
-RDF_MEDIA: Final[dict[str, pyoxigraph.RdfFormat]] = {
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-    "application/trig": pyoxigraph.RdfFormat.TRIG,
-    "application/n-quads": pyoxigraph.RdfFormat.N_QUADS,
-}
-"""RDF serialisations by media type."""
-
-RESULTS_MEDIA: Final[dict[str, pyoxigraph.QueryResultsFormat]] = {
-    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
-    "text/csv": pyoxigraph.QueryResultsFormat.CSV,
-    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
-}
-"""SPARQL SELECT/ASK result formats by media type."""
-
-EXTENSIONS: Final[dict[str, str]] = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "html": HTML,
-}
-"""File-name suffixes that stand for a media type (``/queries/x.csv``, ``/id/...ttl``)."""
+__all__ = ["negotiate", "parse_accept"]
 
 
 def parse_accept(accept: str) -> list[tuple[str, str, float, int]]:

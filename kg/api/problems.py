@@ -7,7 +7,7 @@ pages; one exception type and a handful of handlers keep every route honest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -16,16 +16,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kg.query.job import QueryRefused
+from kg.rdf.vocab import PROBLEMS
+from kg.store.remote import RemoteError, RemoteTimeout
+
 __all__ = [
     "PROBLEM_JSON",
     "ProblemError",
     "install_problem_handlers",
     "not_acceptable",
     "problem_response",
+    "refused_headers",
 ]
 
 PROBLEM_JSON = "application/problem+json"
-_TYPE_BASE = "https://w3id.org/dmkg/problems/"
 log = logging.getLogger("kg.api")
 
 
@@ -54,7 +58,7 @@ def _type_uri(status: int) -> str:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         return "about:blank"
-    return _TYPE_BASE + phrase.lower().replace(" ", "-").replace("'", "")
+    return PROBLEMS + phrase.lower().replace(" ", "-").replace("'", "")
 
 
 def problem_response(
@@ -73,6 +77,30 @@ def problem_response(
 async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
     return problem_response(exc.status, exc.title, exc.detail, exc.headers, dict(exc.extensions))
+
+
+async def _on_refused(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QueryRefused)
+    return problem_response(
+        exc.status, exc.title, exc.detail, refused_headers(exc), dict(exc.extensions)
+    )
+
+
+def refused_headers(exc: QueryRefused) -> dict[str, str]:
+    """``Retry-After`` when the refusal says when to come back."""
+    return {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+
+
+def _on_remote(retry_after: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RemoteError)
+        if isinstance(exc, RemoteTimeout):
+            return problem_response(
+                503, "Query timed out", str(exc), {"Retry-After": str(retry_after)}
+            )
+        return problem_response(502, "Remote store failed", str(exc))
+
+    return handler
 
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
@@ -107,9 +135,12 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Route every error (ours, routing 404/405, validation 422, crashes 500) to problem+json."""
+def install_problem_handlers(app: FastAPI, retry_after: int) -> None:
+    """Route every error (ours, refused queries, a failing remote store in the in-process
+    reads, routing 404/405, validation 422, crashes 500) to problem+json."""
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(QueryRefused, _on_refused)
+    app.add_exception_handler(RemoteError, _on_remote(retry_after))
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -1,15 +1,19 @@
 """Service limits and options: defaults here, overridden by ``DMKG_*`` variables or CLI options.
 
-Every limit has a finite default (hardening catalogue items 4-9, 14, 15, 17); 0 never means
-"unlimited" except for ``worker_memory_mb``.
+Every limit has a finite default, so no request can hold the service without bound; 0 never
+means "unlimited" except for ``worker_memory_mb``.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.query.guards import QueryLimits
+from kg.query.service import PoolLimits
 
 __all__ = ["Settings"]
 
@@ -93,3 +97,11 @@ class Settings(BaseSettings):
     body_timeout: float = Field(
         default=10.0, gt=0, le=600, description="seconds to receive a request body"
     )
+
+    def pool_limits(self) -> PoolLimits:
+        """The bounds of the query service."""
+        return PoolLimits(**{f.name: getattr(self, f.name) for f in fields(PoolLimits)})
+
+    def query_limits(self) -> QueryLimits:
+        """What the guards refuse before a query reaches an engine."""
+        return QueryLimits(self.max_query_bytes, self.max_depth, self.max_operators)

@@ -1,6 +1,6 @@
 """Read and check ``data/mappings/*.sssom.tsv``; every problem is collected, none is fatal alone.
 
-Checks per table: SSSOM metadata header (``curie_map`` agreeing with ``kg.prefixes``,
+Checks per table: SSSOM metadata header (``curie_map`` agreeing with ``kg.rdf.prefixes``,
 ``mapping_set_id``, ``license``), exact column set, no tabs or newlines in cells. Per row: CURIEs
 well-formed, known and in standard form; subject one of ours (and, when the caller knows our
 entities, existing and with its label); a SKOS predicate, with a comment unless exact; manual
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from kg import prefixes
+from kg.curation.yamlio import load_yaml
 from kg.errors import CurationError, CurationErrors
 from kg.mappings.labels import LabelRow, read_labels
 from kg.mappings.model import COLUMNS, JUSTIFICATION, PREDICATES, Mapping, MappingSet, dump_sssom
-from kg.yamlio import load_yaml
+from kg.rdf import prefixes
 
 __all__ = ["OWN_PREFIXES", "Table", "canonical_text", "load_mappings", "mappings_dir", "read_table"]
 
@@ -183,7 +183,7 @@ def _check_row(
             err(
                 "object_label",
                 f"no local label for {obj} in data/mappings/labels/ "
-                "(run python -m kg.mappings.slices, or curate it by hand with its source)",
+                "(run python -m kg.mappings.refresh.slices, or curate it by hand with its source)",
             )
         else:
             if row["object_label"] != known.label:
@@ -270,7 +270,7 @@ def load_mappings(data_dir: Path, subjects: MappingABC[str, str] | None = None) 
 
 
 def canonical_text(path: Path) -> str:
-    """The canonical form of a checked mapping table (header from ``kg.prefixes``, sorted
+    """The canonical form of a checked mapping table (header from ``kg.rdf.prefixes``, sorted
     rows); a table equal to it has no formatting drift."""
     errors: list[CurationError] = []
     table = read_table(path, errors)

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import yaml
 
-from kg import prefixes, vocab
+from kg.rdf import prefixes, vocab
 
 __all__ = [
     "COLUMNS",
@@ -46,7 +46,7 @@ JUSTIFICATION: Final = "semapv:ManualMappingCuration"
 """Every mapping here was made and checked by hand."""
 
 MAPPING_SET_ID: Final = vocab.BASE + "mappings.sssom.tsv"
-LICENSE: Final = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE: Final = vocab.LICENSE
 TITLE: Final = "dmkg mappings to external ontologies"
 DESCRIPTION: Final = (
     "Links from dmkg entities and classes to external ontology terms, curated by hand; every "
@@ -151,7 +151,7 @@ def used_prefixes(mappings: Iterable[Mapping]) -> set[str]:
 
 def dump_sssom(metadata: MappingABC[str, Any], mappings: Iterable[Mapping]) -> str:
     """SSSOM TSV text: ``#``-prefixed YAML metadata (``curie_map`` first, built from
-    ``kg.prefixes`` for exactly the prefixes used), then the sorted rows."""
+    ``kg.rdf.prefixes`` for exactly the prefixes used), then the sorted rows."""
     rows = sorted(mappings)
     header: dict[str, Any] = {"curie_map": prefixes.curie_map(used_prefixes(rows))}
     header.update(metadata)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kg.api.guards import QueryLimits, check_query
-from kg.api.problems import ProblemError
+from kg.query.guards import QueryLimits, check_query
+from kg.query.job import QueryRefused
 
 P = "PREFIX ex: <http://example.org/>\n"
 
 
 def status_of(query: str, limits: QueryLimits | None = None) -> int:
-    with pytest.raises(ProblemError) as info:
+    with pytest.raises(QueryRefused) as info:
         check_query(query, limits or QueryLimits())
     return info.value.status
 

@@ -10,8 +10,9 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from kg.build import Paths
-from kg.graph import claim_iri
-from kg.load import load_corpus
+from kg.curation.load import load_corpus
+from kg.graph import claim_node
+from kg.ontology import Ontology
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dmkg/"
@@ -35,8 +36,8 @@ EXTENSIONS = {
 
 def _claim_iris() -> list[str]:
     paths = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
-    corpus = load_corpus(paths.data, paths.ontology_file)
-    return sorted(claim_iri(c).value for c in corpus.claims)
+    corpus = load_corpus(paths.data, Ontology.read(paths.ontology_file))
+    return sorted(claim_node(c).value for c in corpus.claims)
 
 
 CLAIMS = _claim_iris()

@@ -11,8 +11,8 @@ import pytest
 from conftest import served_triples  # type: ignore[import-not-found]  # tests/api: no __init__
 from pyoxigraph import RdfFormat, parse
 
-from kg.release import RELEASE_FILES
-from kg.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES
+from kg.release.layout import RELEASE_FILES
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -12,7 +12,8 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from kg.namedqueries import bind, load_named_queries, run_rdflib, solutions_as_rows
+from kg.query.named import bind, run_rdflib, solutions_as_rows
+from kg.rdf.queryfile import load_named_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.vocab import DMKG, RDFS
+from kg.rdf.vocab import DMKG, RDFS
 
 PRE = f"PREFIX dmkg: <{DMKG}>\nPREFIX rdfs: <{RDFS}>\n"
 SELECT = PRE + "SELECT ?drug ?label WHERE { ?drug a dmkg:Drug ; rdfs:label ?label } ORDER BY ?label"

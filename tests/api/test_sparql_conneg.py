@@ -9,8 +9,9 @@ import pyoxigraph
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from kg.api.conneg import EXTENSIONS, RDF_MEDIA, RESULTS_MEDIA, negotiate
-from kg.api.executor import serialize_boolean, serialize_solutions
+from kg.api.conneg import negotiate
+from kg.query.results import serialize_boolean, serialize_solutions
+from kg.rdf.media import EXTENSIONS, RDF_MEDIA, RESULTS_MEDIA
 
 RESULTS = list(RESULTS_MEDIA)
 

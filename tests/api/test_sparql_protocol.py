@@ -11,8 +11,8 @@ import pyoxigraph
 import pytest
 from conftest import served_triples  # type: ignore[import-not-found]  # tests/api: no __init__
 
-from kg.api.conneg import RDF_MEDIA, RESULTS_MEDIA
-from kg.vocab import DMKG, GRAPH_ENTITIES, RDFS
+from kg.rdf.media import RDF_MEDIA, RESULTS_MEDIA
+from kg.rdf.vocab import DMKG, GRAPH_ENTITIES, RDFS
 
 PRE = f"PREFIX dmkg: <{DMKG}>\nPREFIX rdfs: <{RDFS}>\n"
 DRUGS = PRE + "SELECT ?drug ?label WHERE { ?drug a dmkg:Drug ; rdfs:label ?label } ORDER BY ?label"

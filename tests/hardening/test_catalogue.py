@@ -30,7 +30,7 @@ import rdflib
 
 from kg.api.settings import Settings
 from kg.build import BuildResult, Paths, build
-from kg.release import verify_release
+from kg.release.manifest import verify_release
 from tests.support import ROOT, LoopbackListener, Server, tree_hash
 
 from .conftest import serve

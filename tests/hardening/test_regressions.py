@@ -8,9 +8,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 
-from kg.release import serialize_release, write_release
-from kg.store import open_release
-from kg.vocab import GRAPH_ENTITIES
+from kg.rdf.vocab import GRAPH_ENTITIES
+from kg.release.formats import serialize_release
+from kg.release.write import write_release
+from kg.store.embedded import open_release
 from tests.support import Server
 
 

@@ -1,5 +1,5 @@
 """Property-based round trips: random small graphs (IRIs, unicode literals, language tags,
-datatypes, blank nodes) written in every release format by ``kg.release.serialize_release`` and
+datatypes, blank nodes) written in every release format by ``kg.release.formats.serialize_release`` and
 read back by both rdflib and pyoxigraph give the graph that was written."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from kg.release import serialize_release
-from kg.vocab import GRAPH_ENTITIES, GRAPH_ONTOLOGY
+from kg.rdf.vocab import GRAPH_ENTITIES, GRAPH_ONTOLOGY
+from kg.release.formats import serialize_release
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)

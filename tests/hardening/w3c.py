@@ -24,7 +24,8 @@ import rdflib
 from rdflib import RDF, RDFS, Namespace
 from rdflib.collection import Collection
 
-from kg.release import serialize_release, write_release
+from kg.release.formats import serialize_release
+from kg.release.write import write_release
 
 W3C = Path(os.environ.get("DMKG_W3C_TESTS", "/work/shared/w3c/sparql11"))
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -1,0 +1,134 @@
+"""Linked Data pages of the IRIs we mint: which page an IRI gets, and its RDF.
+
+Shared by the Linked Data routes (``/id/...``, ``/vocab/...``, ``/graph/...``) and the dataset
+routes (``/ontology`` as HTML), so the page of an IRI is the same wherever it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import Response
+from pyoxigraph import Literal, NamedNode
+
+from kg.api.answers import VARY, rdf_response
+from kg.api.conneg import negotiate
+from kg.api.pages import render
+from kg.api.problems import ProblemError, not_acceptable
+from kg.rdf.media import HTML, LD_EXTENSIONS, LD_MEDIA
+from kg.rdf.vocab import DMKG, ID
+from kg.views.describe import describe
+from kg.views.reader import Reader
+
+__all__ = ["INDEX_KINDS", "alternates", "exists", "ld_media", "not_found", "page", "split_iri"]
+
+
+def ld_media(request: Request, ext: str | None, offered: Iterable[str] = LD_MEDIA) -> str:
+    offered = tuple(offered)
+    if ext is not None:
+        return LD_EXTENSIONS[ext]
+    media = negotiate(request.headers.get("accept"), offered)
+    if media is None:
+        raise not_acceptable(offered)
+    return media
+
+
+def split_iri(reader: Reader, base: str, path: str) -> tuple[str, str | None]:
+    """``(IRI, extension)``: a known suffix is an extension unless the IRI with it exists."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in LD_EXTENSIONS and not exists(reader, base + path):
+        return base + stem, ext
+    return base + path, None
+
+
+def exists(reader: Reader, iri: str) -> bool:
+    """Whether the release says anything about ``iri``; False for what is no IRI."""
+    try:
+        return reader.exists(iri)
+    except ValueError:  # not an IRI at all (spaces, brackets ...)
+        return False
+
+
+def not_found(media: str, iri: str) -> Response:
+    detail = f"{iri} is not described by this release"
+    if media == HTML:
+        return render("error.html", status=404, headers=VARY, title="Not found", detail=detail)
+    raise ProblemError(404, "Not Found", detail, headers=VARY, iri=iri)
+
+
+def alternates(path: str) -> dict[str, str]:
+    links = [f'<{path}.{ext}>; rel="alternate"; type="{m}"' for ext, m in LD_EXTENSIONS.items()]
+    return {"Link": ", ".join(links), **VARY}
+
+
+def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> Response:
+    if not exists(reader, iri):
+        return not_found(media, iri)
+    headers = alternates(path)
+    if media != HTML:
+        return rdf_response(describe(reader.store, iri), media, headers)
+    kind = iri[len(ID) :].split("/", 1)[0] if iri.startswith(ID) else "vocab"
+    ctx: dict[str, Any] = {"iri": iri, "path": path, "request": request}
+    claims = reader.claims([iri]) if kind == "claim" else []
+    if claims:
+        return render("claim.html", headers=headers, claim=claims[0], **ctx)
+    ev = reader.evidence([iri]).get(iri) if kind == "evidence" else None
+    if ev is not None and ev.quote:
+        _, citing = reader.claims_naming(iri)
+        return render("evidence.html", headers=headers, ev=ev, claims=citing, **ctx)
+    if kind == "source":
+        src = next((s for s in reader.sources() if s.iri == iri), None)
+        if src is not None:
+            _, claims = reader.claims_naming(iri)
+            claims = [c for c in claims if c.source is not None and c.source.iri == iri]
+            return render(
+                "source.html",
+                headers=headers,
+                src=src,
+                claims=claims,
+                notes=reader.source_notes(iri),
+                **ctx,
+            )
+    m = None if kind in ("note", "evidence", "claim") else reader.monograph(iri)
+    if m is None:
+        return render(
+            "resource.html",
+            headers=headers,
+            rows=_rows(reader, iri),
+            label=reader.labels([iri])[iri],
+            **ctx,
+        )
+    extra: dict[str, Any] = {}
+    if kind == "vocab":
+        extra["instances"] = reader.instances(iri)
+        if iri == DMKG:
+            extra["terms"] = reader.terms()
+    return render("entity.html", headers=headers, m=m, **extra, **ctx)
+
+
+def _rows(reader: Reader, iri: str) -> list[dict[str, Any]]:
+    """Property/value rows of a resource for the generic page."""
+    pairs = reader.triples_of(iri)
+    reader.labels(o.value for _, o in pairs if isinstance(o, NamedNode))
+    rows = []
+    for p, o in pairs:
+        row: dict[str, Any] = {"p": p, "text": o.value, "iri": None, "label": None, "lang": None}
+        if isinstance(o, NamedNode):
+            row.update(iri=o.value, label=reader.labels([o.value])[o.value])
+        elif isinstance(o, Literal):
+            row["lang"] = o.language
+        rows.append(row)
+    return rows
+
+
+INDEX_KINDS: Final = (
+    ("Drugs", "drug"),
+    ("Vaccines", "vaccine"),
+    ("Molecular targets", "target"),
+    ("Conditions", "condition"),
+    ("Adverse events", "adverse-event"),
+    ("Populations", "population"),
+    ("Clinical studies", "study"),
+)

@@ -1,0 +1,170 @@
+"""Exports for downstream tools, produced with every release (besides ``kg.owl``, the whole
+graph as RDF/XML for Protégé and the OWL API, made with the other RDF formats).
+
+- ``kgx_nodes.tsv`` / ``kgx_edges.tsv``: KGX TSV, the exchange format of the Biolink tool
+  chain. Categories and predicates were checked against the Biolink Model 4.4.6 schema
+  (``biolink_model/schema/biolink_model.yaml`` of the ``biolink-model`` wheel). Every edge keeps
+  its claim IRI as ``id`` and the verbatim quotes as ``supporting_text``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from kg.curation.claimtypes import CLAIM_SPECS
+from kg.curation.corpus import Corpus, LoadedClaim
+from kg.curation.records import EntityKind, is_class_ref
+from kg.mappings import MappingSet
+from kg.rdf.prefixes import shorten
+from kg.rdf.vocab import claim_iri, source_iri
+from kg.release.formats import Producer
+from kg.release.layout import KGX_EDGES, KGX_NODES
+
+__all__ = ["BIOLINK_VERSION", "EDGE_COLUMNS", "NODE_COLUMNS", "export_producers", "kgx_tables"]
+
+BIOLINK_VERSION = "4.4.6"
+KNOWLEDGE_SOURCE = "infores:dmkg"
+"""Our information-resource id; not (yet) registered in the Biolink Information Resource
+Registry, which KGX consumers should know."""
+
+CATEGORY: dict[EntityKind, str] = {
+    EntityKind.DRUG: "biolink:Drug",
+    EntityKind.VACCINE: "biolink:Drug",
+    EntityKind.TARGET: "biolink:Protein",
+    EntityKind.CONDITION: "biolink:DiseaseOrPhenotypicFeature",
+    EntityKind.ADVERSE_EVENT: "biolink:PhenotypicFeature",
+    EntityKind.STUDY: "biolink:Study",
+    EntityKind.POPULATION: "biolink:PopulationOfIndividualOrganisms",
+}
+MATCH_PREDICATE = {
+    "skos:exactMatch": "biolink:exact_match",
+    "skos:closeMatch": "biolink:close_match",
+    "skos:broadMatch": "biolink:broad_match",
+    "skos:narrowMatch": "biolink:narrow_match",
+    "skos:relatedMatch": "biolink:related_to",
+}
+NODE_COLUMNS = ("id", "category", "name", "description", "xref", "provided_by")
+EDGE_COLUMNS = (
+    "id", "subject", "predicate", "object", "qualified_predicate", "object_aspect_qualifier",
+    "object_direction_qualifier", "knowledge_level", "agent_type", "primary_knowledge_source",
+    "publications", "supporting_text", "dmkg_claim_type", "dmkg_status", "dmkg_recommendation",
+)  # fmt: skip
+
+
+def _curie(corpus: Corpus, ref: str) -> str:
+    if is_class_ref(ref):
+        return f"dmkg:{ref}"
+    return f"dmkgid:{corpus.entities[ref].kind.value}/{ref}"
+
+
+def _edge(corpus: Corpus, lc: LoadedClaim) -> dict[str, str] | None:
+    """The KGX edge of a claim with an object and a Biolink predicate (``CLAIM_SPECS``)."""
+    c = lc.claim
+    spec = CLAIM_SPECS[c.type]
+    if c.object is None or spec.biolink is None:
+        return None
+    if isinstance(spec.biolink, str):
+        predicate = spec.biolink
+    elif c.status is not None:
+        predicate = spec.biolink[c.status]
+    else:
+        return None
+    row = dict.fromkeys(
+        ("qualified_predicate", "object_aspect_qualifier", "object_direction_qualifier"), ""
+    )
+    row.update(spec.biolink_qualifiers)
+    return {
+        "id": shorten(claim_iri(c.type.value, lc.key)),
+        "subject": _curie(corpus, c.subject),
+        "object": _curie(corpus, c.object),
+        "predicate": predicate,
+        **row,
+        "knowledge_level": "knowledge_assertion",
+        "agent_type": "manual_agent",
+        "primary_knowledge_source": KNOWLEDGE_SOURCE,
+        "publications": shorten(source_iri(lc.source)),
+        "supporting_text": "|".join(" ".join(s.exact.split()) for s in lc.spans),
+        "dmkg_claim_type": c.type.value,
+        "dmkg_status": c.status.value if c.status else "",
+        "dmkg_recommendation": c.recommendation.value if c.recommendation else "",
+    }
+
+
+def _tsv(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(
+        buf, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def kgx_tables(
+    corpus: Corpus, mappings: MappingSet, class_labels: dict[str, str]
+) -> tuple[bytes, bytes]:
+    """KGX nodes and edges TSV: our entities and the classes claims use, every claim with a
+    subject and object, and every mapping as a Biolink match edge."""
+    xrefs: dict[str, list[str]] = {}
+    for m in mappings.mappings:
+        if m.predicate_id == "skos:exactMatch":
+            xrefs.setdefault(m.subject_id, []).append(m.object_id)
+    nodes: dict[str, dict[str, str]] = {}
+    for ident, e in corpus.entities.items():
+        curie = f"dmkgid:{e.kind.value}/{ident}"
+        nodes[curie] = {
+            "id": curie, "category": CATEGORY[e.kind], "name": e.entity.label,
+            "description": e.entity.definition or "", "xref": "|".join(sorted(xrefs.get(curie, []))),
+            "provided_by": KNOWLEDGE_SOURCE,
+        }  # fmt: skip
+    edges = [edge for lc in corpus.claims if (edge := _edge(corpus, lc)) is not None]
+    for edge in edges:
+        for end in (edge["subject"], edge["object"]):
+            if end.startswith("dmkg:") and end not in nodes:
+                local = end.removeprefix("dmkg:")
+                # a drug or vaccine class; Biolink 4.4.6 has no vaccine category, and its
+                # drug category covers substances used to prevent disease
+                nodes[end] = {
+                    "id": end, "category": "biolink:Drug", "name": class_labels.get(local, local),
+                    "description": "", "provided_by": KNOWLEDGE_SOURCE,
+                    "xref": "|".join(sorted(xrefs.get(end, []))),
+                }  # fmt: skip
+    for m in mappings.mappings:
+        if m.predicate_id == "skos:exactMatch" or m.subject_id not in nodes:
+            continue
+        nodes.setdefault(m.object_id, {
+            "id": m.object_id, "category": "biolink:NamedThing", "name": m.object_label,
+            "description": "", "xref": "", "provided_by": m.object_source,
+        })  # fmt: skip
+        edges.append({
+            "id": f"{m.subject_id}|{m.predicate_id}|{m.object_id}", "subject": m.subject_id,
+            "predicate": MATCH_PREDICATE[m.predicate_id], "object": m.object_id,
+            "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent",
+            "primary_knowledge_source": KNOWLEDGE_SOURCE, "supporting_text": m.comment,
+        })  # fmt: skip
+    edges.sort(key=lambda r: (r["subject"], r["predicate"], r["object"], r["id"]))
+    return (
+        _tsv(NODE_COLUMNS, (nodes[k] for k in sorted(nodes))),
+        _tsv(EDGE_COLUMNS, ({k: r.get(k, "") for k in EDGE_COLUMNS} for r in edges)),
+    )
+
+
+def export_producers(
+    corpus: Corpus, mappings: MappingSet, class_labels: dict[str, str]
+) -> dict[str, Producer]:
+    """The KGX tables, made once when first written (see
+    :func:`kg.release.formats.release_producers`; ``kg.owl`` is made there, from the same
+    sorted triples as the other formats)."""
+    tables: list[tuple[bytes, bytes]] = []
+
+    def table(i: int) -> bytes:
+        if not tables:
+            tables.append(kgx_tables(corpus, mappings, class_labels))
+        return tables[0][i]
+
+    return {
+        KGX_NODES: lambda: table(0),
+        KGX_EDGES: lambda: table(1),
+    }
