@@ -72,7 +72,10 @@ def main() -> int:
     p.add_argument("--defects", type=int, default=0, help="drugs given a duplicate label")
     p.add_argument("--work", help="folder for the synthetic corpus (default: a temporary one)")
     opts = p.parse_args()
-    sys.path.insert(0, str(ROOT))
+    if Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+        # run as a script: this folder heads sys.path, where benchmarks/http would shadow the
+        # standard library's http (which rdflib imports); the project root stands in
+        sys.path[0] = str(ROOT)
     if opts.work:
         out = run(opts.drugs, opts.seed, opts.defects, Path(opts.work))
     else:
