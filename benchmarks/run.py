@@ -7,7 +7,7 @@ For each size N: ``kg synth`` writes the corpus (not timed); a fresh process bui
 ``kg build`` does (load, graph, SHACL gate, reasoning gate, write), timed per step, with its
 peak resident memory and the reasoner's; then, on the same release, each in its own process:
 SHACL with our SPARQL engine and with pyshacl (results compared), rdflib against pyoxigraph
-parsing and serialising ``kg.ttl``, and the serving benchmark (``bench_http.py``: named
+parsing and serialising ``kg.ttl``, and the serving benchmark (``benchmarks.http``: named
 queries, HTTP load on our server, ``oxigraph serve`` and rdflib-endpoint, start-up). A step
 past its time limit or past ``--max-rss-mb`` is stopped and recorded as such, never dropped.
 Results: ``results.json`` and ``RESULTS.md`` (targets first, met or not, then the tables).
@@ -16,14 +16,11 @@ Results: ``results.json`` and ``RESULTS.md`` (targets first, met or not, then th
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import resource
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,33 +29,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+if Path(sys.path[0] or ".").resolve() == HERE:
+    # run as a script: this folder heads sys.path, where benchmarks/http would shadow the
+    # standard library's http (which rdflib and httpx import); the project root stands in
+    sys.path[0] = str(ROOT)
 
-from bench_http import group_rss_mb, http_table, run_http  # noqa: E402  (beside this script)
-
-
-def _child_build(data: str, out: str, shacl: bool, reason_timeout: float, heap: int) -> None:
-    """`kg build` with the reasoning gate and (with ``shacl``) the SHACL gate, timed per step."""
-    sys.path.insert(0, str(ROOT))
-    from kg.build import Paths, build
-    from kg.reasoning import Limits, reasoning_gate
-    from kg.shacl import shacl_gate
-
-    paths = Paths(Path(data), ROOT / "ontology")
-    checks = [reasoning_gate(Limits(timeout_s=reason_timeout, memory_mb=heap))]
-    if shacl:
-        checks.insert(0, shacl_gate(paths.shapes_file, paths.ontology_file))
-    t = time.perf_counter()
-    result = build(paths, Path(out), tuple(checks))
-    total = time.perf_counter() - t
-    print(json.dumps({
-        "timings": {k: round(v, 2) for k, v in result.timings.items()},
-        "total": round(total, 2),
-        "quads": len(result.quads),
-        "claims": len(result.corpus.claims),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "reasoner_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-    }))  # fmt: skip
+from benchmarks.corpus import synth_and_build  # noqa: E402  (after the path fix above)
+from benchmarks.procs import run_measured  # noqa: E402
 
 
 def _child_peer(engine: str, ttl: str) -> None:
@@ -88,14 +65,13 @@ def _child_peer(engine: str, ttl: str) -> None:
 def _child_validate(engine: str, nt: str) -> None:
     """One SHACL engine on a release's ``kg.nt``: seconds (parsing included: each engine loads
     the graph its own way), result count and a digest of the sorted results to compare."""
-    sys.path.insert(0, str(ROOT))
     import hashlib
 
-    from kg.shacl import default_validator
+    from kg.shacl import engine as shacl_engine
     from kg.shacl.shapes import load_shapes
 
     shapes = load_shapes(ROOT / "ontology" / "shapes.ttl").ntriples()
-    validator = default_validator(engine)
+    validator = shacl_engine(engine)
     data = Path(nt).read_bytes()
     t = time.perf_counter()
     results = sorted(set(validator.validate(data, shapes)))
@@ -108,51 +84,16 @@ def _child_validate(engine: str, nt: str) -> None:
 
 
 def _run(args: list[str], timeout: float, max_rss_mb: float = 0) -> dict[str, Any]:
-    """Run a child step in its own process group; stop it (and record why) past ``timeout``
-    seconds or, when ``max_rss_mb`` is set, past that much resident memory in the group: a
-    size the machine cannot hold is reported as such instead of taking the machine down."""
-    t = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(
-            [sys.executable, __file__, *args], stdout=out, stderr=err, text=True,
-            start_new_session=True,
-        )  # fmt: skip
-        stopped = ""
-        while proc.poll() is None:
-            if time.perf_counter() - t > timeout:
-                stopped = f"timed out after {timeout:g} s"
-            elif max_rss_mb and group_rss_mb(proc.pid) > max_rss_mb:
-                stopped = f"stopped above {max_rss_mb:g} MB resident memory"
-            if stopped:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                return {"error": stopped, "after_s": round(time.perf_counter() - t, 1)}
-            time.sleep(0.25)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # anything the child left behind
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if proc.returncode != 0:
-        return {"error": stderr.strip().splitlines()[-1] if stderr.strip() else "failed"}
-    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
-    result["wall"] = round(time.perf_counter() - t, 2)
-    return result
+    """A child step of this script (``--child-...``), stopped past its limits."""
+    return run_measured([sys.executable, __file__, *args], timeout, max_rss_mb)
 
 
 def bench(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
-    data = work / f"n{n}" / "data"
-    t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "kg.cli", "synth", "--drugs", str(n), "--seed", "1",
-         "--out", str(data)], check=True, cwd=ROOT, capture_output=True,
-    )  # fmt: skip
-    entry: dict[str, Any] = {"drugs": n, "synth_s": round(time.perf_counter() - t, 2)}
-    out = work / f"n{n}" / "dist"
-    entry["build"] = _run(
-        ["--child-build", str(data), str(out), "1", str(opts.timeout), str(opts.heap)],
-        opts.timeout, opts.max_rss_mb,
-    )  # fmt: skip
+    corpus = synth_and_build(
+        n, work, shacl=True, timeout=opts.timeout, heap=opts.heap, max_rss_mb=opts.max_rss_mb
+    )
+    entry: dict[str, Any] = {"drugs": n, "synth_s": corpus.synth_s, "build": corpus.build}
+    out = corpus.release
     nt, ttl = out / "kg.nt", out / "kg.ttl"
     if "error" in entry["build"] or not nt.exists():
         return entry
@@ -189,7 +130,9 @@ def bench(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
 
 def _http(release: Path, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
-    """The HTTP and named-query benchmark (``bench_http.py``) on one release."""
+    """The HTTP and named-query benchmark (``benchmarks.http``) on one release."""
+    from benchmarks.http import run_http  # here: this script's children need none of it
+
     try:
         result: dict[str, Any] = run_http(release, work, duration=opts.http_duration)
     except Exception as exc:  # recorded, never silently dropped
@@ -251,6 +194,8 @@ def _http_targets(by: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _http_markdown(results: list[dict[str, Any]]) -> list[str]:
+    from benchmarks.http import http_table
+
     out = []
     for r in results:
         h = r.get("http")
@@ -385,10 +330,6 @@ def _markdown(meta: dict[str, Any], results: list[dict[str, Any]], targets: list
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child-build":
-        a = sys.argv[2:]
-        _child_build(a[0], a[1], a[2] == "1", float(a[3]), int(a[4]))
-        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-peer":
         _child_peer(sys.argv[2], sys.argv[3])
         return

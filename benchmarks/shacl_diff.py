@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -23,16 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _rows(results: list[object]) -> set[tuple[str, ...]]:
-    fields = ("severity", "shape", "focus", "path", "value", "message", "component")
-    return {tuple(re.sub(r"_:[A-Za-z0-9]+", "_:", getattr(r, f)) for f in fields) for r in results}
-
-
 def run(drugs: int, seed: int, defects: int, work: Path) -> dict[str, object]:
     from kg.build import Paths, load_inputs
     from kg.curation.synth import synthesize
     from kg.rdf.serialize import ntriples
     from kg.shacl import PyShaclValidator
+    from kg.shacl.compare import rows
     from kg.shacl.shapes import load_shapes
     from kg.shacl.sparql_engine import SparqlValidator
 
@@ -47,7 +42,7 @@ def run(drugs: int, seed: int, defects: int, work: Path) -> dict[str, object]:
         start = time.perf_counter()
         results = engine.validate(data, shapes)
         timings[engine.name] = round(time.perf_counter() - start, 2)
-        found[engine.name] = _rows(results)
+        found[engine.name] = rows(results)
         print(f"{engine.name}: {len(results)} results in {timings[engine.name]} s", file=sys.stderr)
     only_sparql = sorted(found["sparql"] - found["pyshacl"])
     only_pyshacl = sorted(found["pyshacl"] - found["sparql"])
@@ -73,7 +68,10 @@ def main() -> int:
     p.add_argument("--defects", type=int, default=0, help="drugs given a duplicate label")
     p.add_argument("--work", help="folder for the synthetic corpus (default: a temporary one)")
     opts = p.parse_args()
-    sys.path.insert(0, str(ROOT))
+    if Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+        # run as a script: this folder heads sys.path, where benchmarks/http would shadow the
+        # standard library's http (which rdflib imports); the project root stands in
+        sys.path[0] = str(ROOT)
     if opts.work:
         out = run(opts.drugs, opts.seed, opts.defects, Path(opts.work))
     else:

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+# one way to find a port, start a server, wait for it and stop its group, shared with the
+# benchmarks (which must run without the test suite)
+from benchmarks.procs import free_port, start_group, stop_group, wait_until_answers
 
-__all__ = ["ROOT", "SHORT_LIMITS", "LoopbackListener", "Server", "free_port", "serve", "tree_hash"]
+__all__ = [
+    "ROOT",
+    "SHORT_LIMITS",
+    "LoopbackListener",
+    "Server",
+    "free_port",
+    "serve",
+    "stop_group",
+    "tree_hash",
+    "wait_until_answers",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT_LIMITS: dict[str, object] = {
@@ -27,13 +36,6 @@ SHORT_LIMITS: dict[str, object] = {
     "max_rows": 1000,
 }
 """Server limits of the test servers: short enough to exercise time-outs and caps quickly."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def tree_hash(folder: Path) -> str:
@@ -65,16 +67,12 @@ def serve(
     it); options become ``DMKG_*`` variables. ``host=None`` gives no ``--host`` (to test the
     default bind). Its log is drained so a chatty server never blocks on a full pipe."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DMKG_")}
-    env.update({f"DMKG_{k.upper()}": str(v) for k, v in options.items()})
+    env = {f"DMKG_{k.upper()}": str(v) for k, v in options.items()}
     env["DMKG_CACHE_DIR"] = str(cache_dir)
     cmd = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--release", str(release)]
     if host is not None:
         cmd += ["--host", host]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    proc = start_group(cmd, subprocess.PIPE, env)
     log: list[bytes] = []
     out = proc.stdout
     assert out is not None
@@ -86,32 +84,6 @@ def serve(
         yield Server(base, proc, log)
     finally:
         stop_group(proc)
-
-
-def wait_until_answers(
-    proc: subprocess.Popen[bytes], url: str, seconds: float, output: Callable[[], object] = str
-) -> None:
-    """Poll ``url`` (bounded) until it answers 2xx; fail at once if ``proc`` exits."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited {proc.returncode}: {output()!r}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1).is_success:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
-
-
-def stop_group(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a server started with ``start_new_session``: TERM, then KILL its whole group."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
 
 
 class LoopbackListener:

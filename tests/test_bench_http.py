@@ -1,31 +1,18 @@
-"""benchmarks/bench_http.py on the real (tiny) release: a very short run of every scenario,
+"""benchmarks.http on the real (tiny) release: a very short run of every scenario,
 against our server and whichever peers are installed (the ``bench`` extra), that checks the
 shape of the results and that every server it started is gone afterwards."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 
+from benchmarks.http import http_table, oxigraph_binary, rdflib_endpoint_available, run_http
+from benchmarks.procs import group_pids
 from kg.build import Paths, build
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _module() -> ModuleType:
-    # loaded by path: benchmarks/ is no package, and its folder must not shadow anything
-    spec = importlib.util.spec_from_file_location(
-        "bench_http", ROOT / "benchmarks" / "bench_http.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def _alive(pid: int) -> bool:
@@ -37,18 +24,17 @@ def _alive(pid: int) -> bool:
 
 
 def test_run_http_short(tmp_path: Path) -> None:
-    bench = _module()
     release = tmp_path / "dist"
     build(Paths(ROOT / "data", ROOT / "ontology"), release)  # no gates: the bytes are what count
     peers = [
         name
         for name, installed in (
-            ("oxigraph", bench.oxigraph_binary() is not None),
-            ("rdflib", bench.rdflib_endpoint_available()),
+            ("oxigraph", oxigraph_binary() is not None),
+            ("rdflib", rdflib_endpoint_available()),
         )
         if installed
     ]
-    result = bench.run_http(
+    result = run_http(
         release, tmp_path / "work", clients=2, duration=0.4, max_requests=20, warmup=2,
         peers=peers, queries=["adverse-events", "drugs-targeting-il1"], query_repeats=2,
     )  # fmt: skip
@@ -87,7 +73,7 @@ def test_run_http_short(tmp_path: Path) -> None:
     for entry in result["stopped"]:
         assert entry["stopped"] and entry["port_free"] and entry["leftover_pids"] == []
         assert not _alive(entry["pid"])
-        assert bench._group_pids(entry["pid"]) == []
+        assert group_pids(entry["pid"]) == []
 
-    table = bench.http_table(result)
+    table = http_table(result)
     assert table.startswith("HTTP and queries:") and "| lookup SPARQL req/s, distinct |" in table

@@ -21,14 +21,13 @@ from kg.curation.synth import synthesize
 from kg.errors import BuildError
 from kg.rdf.serialize import ntriples
 from kg.rdf.vocab import SHAPES
-from kg.shacl import PyShaclValidator, Result
+from kg.shacl import PyShaclValidator
+from kg.shacl.compare import Row, rows
 from kg.shacl.shapes import Shapes
 from kg.shacl.sparql_engine import SparqlValidator, rewritten_literals
 
 from .conftest import PATHS
 from .test_shapes import ALL_SHAPES, FIXTURES, _fixture, _node_shapes
-
-Row = tuple[str, ...]
 
 
 def canonical(data: bytes) -> bytes:
@@ -38,17 +37,10 @@ def canonical(data: bytes) -> bytes:
     return ntriples(store.quads_for_pattern(None, None, None, None))
 
 
-def _rows(results: list[Result]) -> set[Row]:
-    return {
-        tuple(re.sub(r"_:[A-Za-z0-9]+", "_:", getattr(r, f)) for f in Result.__dataclass_fields__)
-        for r in results
-    }
-
-
 def assert_same(data: bytes, shapes: Shapes) -> set[Row]:
     data, nt = canonical(data), shapes.ntriples()
-    reference = _rows(PyShaclValidator().validate(data, nt))
-    ours = _rows(SparqlValidator().validate(data, nt))
+    reference = rows(PyShaclValidator().validate(data, nt))
+    ours = rows(SparqlValidator().validate(data, nt))
     assert sorted(ours - reference) == [] and sorted(reference - ours) == []
     return ours
 
@@ -89,8 +81,8 @@ def test_a_graph_the_store_would_rewrite_is_validated_as_written() -> None:
     assert rewritten_literals(data) == [
         '"10"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
     ]
-    ours = _rows(SparqlValidator().validate(data, shapes.ntriples()))
-    assert ours == _rows(PyShaclValidator().validate(data, shapes.ntriples()))
+    ours = rows(SparqlValidator().validate(data, shapes.ntriples()))
+    assert ours == rows(PyShaclValidator().validate(data, shapes.ntriples()))
     assert any(r[1].endswith("TextPositionSelector-end>") for r in ours)
 
 
@@ -155,8 +147,8 @@ def test_this_is_joined_where_pre_binding_would_see_it() -> None:
     ]  # fmt: skip
     text = "".join(t.replace("<", "<https://example.org/") + " .\n" for t in triples)
     data = canonical(text.replace("https://example.org/type", str(rdflib.RDF.type)).encode())
-    ours = _rows(SparqlValidator().validate(data, shapes))
-    assert ours == _rows(PyShaclValidator().validate(data, shapes))
+    ours = rows(SparqlValidator().validate(data, shapes))
+    assert ours == rows(PyShaclValidator().validate(data, shapes))
     assert {(r[2], r[4], r[5]) for r in ours} == {
         ("<https://example.org/a>", '"2"', "2"),
         ("<https://example.org/a>", '"3"', "3"),
