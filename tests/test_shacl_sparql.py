@@ -27,6 +27,7 @@ from kg.shacl.shapes import Shapes
 from kg.shacl.sparql_engine import SparqlValidator, rewritten_literals
 
 from .conftest import PATHS
+from .support import LoopbackListener
 from .test_shapes import ALL_SHAPES, FIXTURES, _fixture, _node_shapes
 
 
@@ -117,9 +118,13 @@ def _shapes(turtle: str) -> bytes:
          '"SELECT $this WHERE { $this ?p ?o }" ] .', "sh:message"),
         ('s:Loop a sh:NodeShape ; sh:targetClass ex:C ; sh:message "m" ; sh:node s:Loop .',
          "recursive"),
+        ('s:Values a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:message "m" ; sh:select '
+         '"SELECT $this WHERE { VALUES ?x { 1 } $this ex:p ?x }" ] .', "VALUES"),
+        ('s:Component a sh:NodeShape ; sh:targetClass ex:C ; ex:lang "de" . ex:C2 a '
+         'sh:ConstraintComponent ; sh:parameter [ sh:path ex:lang ] .', "sh:ConstraintComponent"),
     ],
     ids=["closed", "xone", "alternative-path", "datatype", "minus", "subquery", "aggregate",
-         "no-message", "recursive"],
+         "no-message", "recursive", "values", "component"],
 )  # fmt: skip
 def test_an_unsupported_construct_is_refused_naming_shape_and_construct(
     turtle: str, named: str
@@ -128,7 +133,28 @@ def test_an_unsupported_construct_is_refused_naming_shape_and_construct(
     assert shape is not None
     with pytest.raises(BuildError) as err:
         SparqlValidator().validate(b"", _shapes(turtle))
-    assert named in str(err.value) and f"<{SHAPES}{shape[1]}>" in str(err.value)
+    assert named in str(err.value)
+    if named != "sh:ConstraintComponent":  # refused for the whole shapes graph
+        assert f"<{SHAPES}{shape[1]}>" in str(err.value)
+
+
+@pytest.mark.parametrize("where", ["constraint", "target"])
+def test_service_in_a_sparql_shape_is_refused_and_never_connects(
+    where: str, listener: LoopbackListener
+) -> None:
+    """A SHACL-SPARQL text naming a remote endpoint: pyoxigraph would really send the request
+    (seen: ``POST /sparql``, user agent Oxigraph); the compiler refuses it first."""
+    service = f"SERVICE <{listener.url}sparql> {{ ?a ?b ?c }}"
+    if where == "constraint":
+        turtle = ('s:Remote a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:message "m" ; '
+                  f'sh:select "SELECT $this WHERE {{ $this ?p ?o . {service} }}" ] .')  # fmt: skip
+    else:
+        turtle = ('s:Remote a sh:NodeShape ; sh:message "m" ; sh:datatype xsd:string ; '
+                  f'sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE {{ {service} }}" ] .')  # fmt: skip
+    data = b'<https://example.org/a> <https://example.org/p> "x" .\n'
+    with pytest.raises(BuildError, match="SERVICE is not supported"):
+        SparqlValidator().validate(data, _shapes(turtle))
+    assert listener.connections == 0
 
 
 def test_this_is_joined_where_pre_binding_would_see_it() -> None:

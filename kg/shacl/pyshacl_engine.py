@@ -10,6 +10,7 @@ from typing import Any
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from kg.errors import BuildError
 from kg.rdf.terms import nt
 from kg.shacl.result import Result
 from kg.shacl.shapes import path_text
@@ -74,9 +75,13 @@ class PyShaclValidator:
                 js=False,
                 do_owl_imports=False,
             )
-        assert isinstance(report, rdflib.Graph)
+        if not isinstance(report, rdflib.Graph):  # pyshacl refused the shapes (ValidationFailure)
+            raise BuildError(f"pyshacl cannot validate with these shapes: {report}")
         out = []
-        for r in report.subjects(RDF.type, SH.ValidationResult):
+        # the report's own results only: those nested under sh:detail (of a failing sh:node)
+        # explain a result, they are not results of the graph
+        reports = list(report.subjects(RDF.type, SH.ValidationReport))
+        for r in (r for node in reports for r in report.objects(node, SH.result)):
             severity = report.value(r, SH.resultSeverity)
             path = report.value(r, SH.resultPath)
             messages = sorted(str(m) for m in report.objects(r, SH.resultMessage))

@@ -147,7 +147,7 @@ class _Compiler:
             ) from None
 
     def check_params(self, shape: rdflib.term.Node) -> None:
-        for p in set(self.g.predicates(shape)):
+        for p in sorted(set(self.g.predicates(shape))):
             if str(p).startswith(str(SH)) and p not in SUPPORTED:
                 raise self.fail(shape, f"sh:{_local(p)}")
         if SH.qualifiedValueShapesDisjoint in set(self.g.predicates(shape)):
@@ -243,13 +243,13 @@ class _Compiler:
     def sparql_target(self, shape: rdflib.term.Node, target: rdflib.term.Node) -> str:
         if SH.SPARQLTarget not in set(self.g.objects(target, RDF.type)):
             raise self.fail(shape, "sh:target that is not an sh:SPARQLTarget")
-        for p in set(self.g.predicates(target)):
+        for p in sorted(set(self.g.predicates(target))):
             if str(p).startswith(str(SH)) and p not in (SH.select, SH.prefixes):
                 raise self.fail(shape, f"sh:{_local(p)} on an sh:SPARQLTarget")
         text = str(self.one(target, SH.select))
         if re.search(r"\$(currentShape|shapesGraph|PATH)\b", text):
             raise self.fail(shape, "pre-bound variables in an sh:SPARQLTarget")
-        query = parse_select(text, self.label(shape))
+        query = parse_select(text, self.label(shape), constraint=False)
         for prefix, ns in self.prefixes(target).items():
             if self.target_prefixes.setdefault(prefix, ns) != ns:
                 raise self.fail(
@@ -380,7 +380,7 @@ class _Compiler:
     def sparql_constraint(
         self, shape: rdflib.term.Node, c: rdflib.term.Node, where: str, path_node: rdflib.term.Node | None
     ) -> None:  # fmt: skip
-        for p in set(self.g.predicates(c)):
+        for p in sorted(set(self.g.predicates(c))):
             if str(p).startswith(str(SH)) and p not in (
                 SH.select,
                 SH.prefixes,
@@ -440,7 +440,20 @@ def _reporting(g: rdflib.Graph) -> Iterator[rdflib.term.Node]:
 
 
 def compile_shapes(graph: rdflib.Graph) -> Compiled:
-    """Every targeted shape of ``graph`` as target queries and constraint checks."""
+    """Every targeted shape of ``graph`` as target queries and constraint checks.
+
+    SHACL-SPARQL constraint components (``sh:ConstraintComponent`` with ``sh:parameter`` and
+    validators) are refused by name: their parameters live in the user's namespace, so any
+    shape could use one, and checking a shape without them would be a silently wrong answer."""
+    declared = set(graph.subjects(RDF.type, SH.ConstraintComponent))
+    for p in (SH.parameter, SH.validator, SH.nodeValidator, SH.propertyValidator):
+        declared |= set(graph.subjects(p, None))
+    components = sorted(str(c) for c in declared)
+    if components:
+        raise BuildError(
+            f"SHACL constraint component {components[0]}: unsupported construct "
+            "sh:ConstraintComponent (SHACL-SPARQL components with sh:parameter and validators)"
+        )
     comp = _Compiler(graph)
     comp.out.graph = graph
     for i, shape in enumerate(_reporting(graph)):

@@ -17,7 +17,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.errors import BuildError
-from kg.rdf.terms import to_rdflib
+from kg.rdf.terms import nt, to_rdflib
 
 __all__ = ["GenericMessages"]
 
@@ -28,11 +28,17 @@ _PARAMETER = {
 }
 
 
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> rdflib.term.Node | None:
+def _rdflib(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | None, shape: rdflib.term.Node, component: str
+) -> rdflib.term.Node | None:
     if term is None:
         return None
     if isinstance(term, ox.BlankNode):
-        raise BuildError(f"pyshacl's generic message for blank node {term} is not reproduced")
+        raise BuildError(
+            f"SHACL shape {nt(shape)}: unsupported construct {component} on blank node {term} "
+            "without sh:message: pyshacl's generic message for blank node is not reproduced "
+            "(give the shape an sh:message)"
+        )
     return to_rdflib(term)
 
 
@@ -63,6 +69,6 @@ class GenericMessages:
         self, shape: rdflib.term.Node, component: str, focus: Any, value: Any = None
     ) -> str:
         literals = self._component(shape, component).make_generic_messages(
-            self.data, _rdflib(focus), _rdflib(value)
+            self.data, _rdflib(focus, shape, component), _rdflib(value, shape, component)
         )
         return " ".join(sorted(str(m) for m in set(literals)))

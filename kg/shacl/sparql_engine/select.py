@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.errors import BuildError
-from kg.rdf.sparqltext import Token, tokens
+from kg.rdf.sparqltext import Token, keyword, tokens
 
 __all__ = ["SelectQuery", "parse_select"]
 
@@ -111,10 +111,34 @@ def _check_this(toks: list[Token], where: str) -> None:
                 )
 
 
-def parse_select(text: str, shape: str) -> SelectQuery:
-    """Split and check one ``sh:select`` text; ``shape`` names the shape in errors."""
+_NEVER = {"SERVICE"}
+"""Refused in every query: the engine never fetches anything."""
+_NOT_IN_CONSTRAINTS = {"MINUS", "VALUES"}
+"""SHACL 5.2.1: constraints with pre-bound variables contain no MINUS, SERVICE or VALUES
+(https://www.w3.org/TR/shacl/#pre-binding); nor sub-queries that could hide ``$this``."""
+
+
+def _refuse_keywords(toks: list[Token], where: str, constraint: bool) -> None:
+    refused = _NEVER | (_NOT_IN_CONSTRAINTS if constraint else set())
+    for i, t in enumerate(toks):
+        kw = keyword(t)
+        if kw in refused:
+            raise BuildError(
+                f"{where}: {kw} is not supported (https://www.w3.org/TR/shacl/#pre-binding)"
+            )
+        if constraint and kw == "SELECT" and i > 0 and toks[i - 1].text == "{":
+            raise BuildError(f"{where}: a sub-SELECT is not supported in a SPARQL constraint")
+
+
+def parse_select(text: str, shape: str, *, constraint: bool = True) -> SelectQuery:
+    """Split and check one ``sh:select`` text; ``shape`` names the shape in errors.
+
+    ``constraint``: the text is an ``sh:sparql`` constraint (SHACL 5.2.1's restrictions
+    apply), not an ``sh:SPARQLTarget`` (evaluated once, on its own: only SERVICE is
+    refused)."""
     where = f"SHACL shape {shape}: sh:select"
     toks = tokens(text)
+    _refuse_keywords(toks, where, constraint)
     starts = [i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "SELECT"]
     if not starts:
         raise BuildError(f"{where}: not a SELECT query")
