@@ -147,7 +147,7 @@ class _Compiler:
             ) from None
 
     def check_params(self, shape: rdflib.term.Node) -> None:
-        for p in sorted(set(self.g.predicates(shape))):
+        for p in sorted(set(self.g.predicates(shape)), key=str):
             if str(p).startswith(str(SH)) and p not in SUPPORTED:
                 raise self.fail(shape, f"sh:{_local(p)}")
         if SH.qualifiedValueShapesDisjoint in set(self.g.predicates(shape)):
@@ -243,7 +243,7 @@ class _Compiler:
     def sparql_target(self, shape: rdflib.term.Node, target: rdflib.term.Node) -> str:
         if SH.SPARQLTarget not in set(self.g.objects(target, RDF.type)):
             raise self.fail(shape, "sh:target that is not an sh:SPARQLTarget")
-        for p in sorted(set(self.g.predicates(target))):
+        for p in sorted(set(self.g.predicates(target)), key=str):
             if str(p).startswith(str(SH)) and p not in (SH.select, SH.prefixes):
                 raise self.fail(shape, f"sh:{_local(p)} on an sh:SPARQLTarget")
         text = str(self.one(target, SH.select))
@@ -380,7 +380,7 @@ class _Compiler:
     def sparql_constraint(
         self, shape: rdflib.term.Node, c: rdflib.term.Node, where: str, path_node: rdflib.term.Node | None
     ) -> None:  # fmt: skip
-        for p in sorted(set(self.g.predicates(c))):
+        for p in sorted(set(self.g.predicates(c)), key=str):
             if str(p).startswith(str(SH)) and p not in (
                 SH.select,
                 SH.prefixes,
