@@ -270,10 +270,14 @@ def test_every_product_field_is_quoted_and_located(name: str) -> None:
         start, end = product.span
         assert text[start:end].startswith(("Product information\n", "Part "))
         assert select(name, product.xpath) is not None
+        previous = start
         for field in product.fields():
+            assert previous <= field.span[0]  # fields() runs in rendering order
+            previous = field.span[1]
             assert text[field.span[0] : field.span[1]] == field.value
             assert tree(name).xpath(f"normalize-space({field.xpath})") == field.value
             fields += 1
+        assert previous <= end
         assert product.proprietary_name is not None
         assert product.dosage_form is not None
     assert fields > 10

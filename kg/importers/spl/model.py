@@ -101,36 +101,39 @@ class Product:
     parts: tuple[Product, ...]
 
     def fields(self) -> Iterator[Field]:
-        """Every ``Field`` of this product and its parts, in rendering order."""
+        """Every ``Field`` of this product and then of its parts, in rendering order."""
         for field in (self.proprietary_name, self.name_suffix, self.generic_name, self.ndc):
             if field is not None:
                 yield field
-        coded = [self.dosage_form, *self.routes]
+        for coded in (self.dosage_form, *self.routes):
+            yield from _coded_fields(coded)
         for ingredient in (*self.active_ingredients, *self.inactive_ingredients):
             yield ingredient.name
             if ingredient.unii is not None:
                 yield ingredient.unii
             if ingredient.strength is not None:
                 yield from _quantity_fields(ingredient.strength.numerator)
-                if ingredient.strength.denominator is not None:
-                    yield from _quantity_fields(ingredient.strength.denominator)
+                yield from _quantity_fields(ingredient.strength.denominator)
         yield from self.package_ndcs
-        coded.append(self.marketing_category)
-        for code in coded:
-            if code is not None:
-                yield code.code
-                if code.display is not None:
-                    yield code.display
+        yield from _coded_fields(self.marketing_category)
         if self.application_number is not None:
             yield self.application_number
         for part in self.parts:
             yield from part.fields()
 
 
-def _quantity_fields(quantity: Quantity) -> Iterator[Field]:
-    yield quantity.value
-    if quantity.unit is not None:
-        yield quantity.unit
+def _coded_fields(coded: Coded | None) -> Iterator[Field]:
+    if coded is not None:
+        if coded.display is not None:
+            yield coded.display
+        yield coded.code
+
+
+def _quantity_fields(quantity: Quantity | None) -> Iterator[Field]:
+    if quantity is not None:
+        yield quantity.value
+        if quantity.unit is not None:
+            yield quantity.unit
 
 
 @dataclass(frozen=True)
