@@ -620,6 +620,16 @@ def test_zip_bomb(tmp_path: Path) -> None:
     assert error.where == "big.xml" and "over the 400000-byte cap" in error.message
 
 
+def test_zip_with_a_huge_central_directory(tmp_path: Path) -> None:
+    """Tens of thousands of empty members: refused before zipfile makes an object of each."""
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(25_000):
+            archive.writestr(f"m{number:05}", b"")
+    error = refused(path)
+    assert error.where == "zip" and "central directory" in error.message
+
+
 def test_zip_member_lying_about_its_size(tmp_path: Path) -> None:
     """A central directory that declares fewer bytes than the member inflates to: reading
     stops at the declared size and the CRC check refuses the member."""

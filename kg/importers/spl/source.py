@@ -22,7 +22,10 @@ from lxml import etree
 
 from kg.importers.spl.model import SplError
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_RATIO", "Source", "load"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_RATIO", "MAX_CENTRAL_DIRECTORY", "PARSER",
+    "Source", "load", "parse",
+]  # fmt: skip
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Largest file, and largest uncompressed XML member of a zip, that is read (50 MiB)."""
@@ -32,6 +35,10 @@ DEFAULT_MAX_RATIO = 100
 
 DEFAULT_MAX_DEPTH = 100
 """Deepest element nesting accepted (real SPL: at most 18)."""
+
+MAX_CENTRAL_DIRECTORY = 1024 * 1024
+"""Largest zip central directory parsed (zipfile holds one object per entry; a DailyMed zip's
+is a few hundred bytes)."""
 
 CHUNK = 64 * 1024
 
@@ -99,6 +106,11 @@ def _read_zip(path: Path, data: bytes, max_bytes: int, max_ratio: float) -> tupl
     """The single ``.xml`` member's bytes, after every member's name and type is vetted and
     the XML member's declared size and compression ratio are checked; read in chunks and
     never past the cap, whatever the headers say."""
+    directory = _central_directory_size(data)
+    if directory is not None and directory > MAX_CENTRAL_DIRECTORY:
+        raise SplError(
+            path, "zip", f"central directory of {directory} bytes, over {MAX_CENTRAL_DIRECTORY}"
+        )
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as err:
@@ -135,6 +147,21 @@ def _read_zip(path: Path, data: bytes, max_bytes: int, max_ratio: float) -> tupl
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as err:
             raise SplError(path, name, f"cannot extract: {err}") from err
     return name, b"".join(chunks)
+
+
+def _central_directory_size(data: bytes) -> int | None:
+    """The central directory size the end record declares (ZIP64's where it defers to it), read
+    before zipfile builds an object per entry; None when there is no end record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if end < 0 or end + 22 > len(data):
+        return None
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    locator = end - 20
+    if size == 0xFFFFFFFF and locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[record : record + 4] == b"PK\x06\x06":
+            size = int.from_bytes(data[record + 40 : record + 48], "little")
+    return size
 
 
 def _vet_member(path: Path, info: zipfile.ZipInfo) -> None:
