@@ -206,6 +206,9 @@ def test_section_offsets(name: str) -> None:
             previous_end = child.end
             check(child)
 
+    assert "\n\n\n" not in text and text.endswith("\n") and not text.endswith("\n\n")
+    assert not re.search(r"^[ \t]+$", text, re.M)  # no line of white space posing as blank
+    assert all(line == line.strip(" ") for line in text.split("\n") if not line.startswith("  "))
     previous = 0
     for section in document.sections:
         assert previous <= section.start

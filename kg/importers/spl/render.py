@@ -28,7 +28,7 @@ V = "{urn:hl7-org:v3}"
 _WS = re.compile(r"[ \t\r\n]+")
 _BREAK = "\x00"  # cannot occur in XML 1.0 text, so it marks a <br/> until white space is collapsed
 _BREAKS = re.compile(" ?\x00[\x00 ]*")
-_NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.? ")
+_NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?[ \n]")
 _BLOCKS = frozenset({"paragraph", "list", "table"})
 _LINES = frozenset(
     {"paragraph", "list", "table", "item", "tr", "caption", "thead", "tbody", "tfoot"}
