@@ -157,7 +157,7 @@ def occurrence_cues(layout: TextLayout, start: int, end: int) -> list[str]:
     return sorted(cues)
 
 
-def stated_frequency(layout: TextLayout, start: int, end: int) -> str | None:
+def stated_frequency(layout: TextLayout, start: int, end: int, words: bool = True) -> str | None:
     """The frequency the text gives for this occurrence, verbatim, when it gives one.
 
     A number further along the same table row (the drug's column comes first), a percentage in
@@ -173,10 +173,17 @@ def stated_frequency(layout: TextLayout, start: int, end: int) -> str | None:
         num = _NUMBER.search(row)
         if num:
             return num.group().strip()
+    if not words:
+        return None
     ss, _ = layout.sentence(start)
-    words = list(_FREQ_WORDS.finditer(text[max(ss, start - 200) : start]))
-    if words:
-        return words[-1].group()
+    ls, _ = layout.line(start)
+    if text[ls:start].strip().startswith(("*", "-", "\u2022")):
+        # a list item: the frequency is in the lead-in ("Common side effects:") above the list
+        lead = text.rfind(":", max(0, start - 400), ls)
+        ss = text.rfind("\n", 0, lead) + 1 if lead >= 0 else ss
+    found = list(_FREQ_WORDS.finditer(text[max(ss, start - 400) : start]))
+    if found:
+        return found[-1].group()
     return None
 
 

@@ -31,8 +31,8 @@ class AdverseReactionSuggestion:
     """A suggested adverse reaction at its first occurrence in the text.
 
     ``other_starts`` lists later occurrences of the same string; ``frequency`` is the frequency
-    the text states at the first occurrence that states one (a table row's number, "(12%)", or a
-    word such as "common"), verbatim.
+    the text states, verbatim: a number at any occurrence (a table row's first number, "(12%)")
+    or else a word at the first occurrence that has one ("common").
     """
 
     mention: str
@@ -77,11 +77,11 @@ def suggest_adverse_reactions(
         if conf < cut:
             continue
         first = occ[0]
-        freq = None
-        for o in occ:
-            freq = stated_frequency(layout, o.start, o.end)
-            if freq:
-                break
+        # a number anywhere (table row, "(12%)") beats a word ("common") at the first occurrence
+        freq = next(
+            (f for o in occ if (f := stated_frequency(layout, o.start, o.end, words=False))),
+            None,
+        ) or next((f for o in occ if (f := stated_frequency(layout, o.start, o.end))), None)
         e = cand.entry
         out.append(
             AdverseReactionSuggestion(
