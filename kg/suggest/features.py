@@ -26,6 +26,7 @@ class Occurrence:
     end: int
     maximal: bool
     cues: tuple[str, ...]
+    variant: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,17 @@ def _maximal(matches: list[Match]) -> list[bool]:
 
 
 def find_candidates(
-    text: str, lexicon: Lexicon, exclude: str | None = None, layout: TextLayout | None = None
+    text: str,
+    lexicon: Lexicon,
+    exclude: str | None = None,
+    layout: TextLayout | None = None,
+    variants: bool = True,
 ) -> list[Candidate]:
     """Every distinct lexicon match of ``text``, in order of first occurrence."""
     layout = layout or TextLayout.of(text)
-    matches = sorted(lexicon.match(text, tokenize(text), exclude), key=lambda m: (m.start, m.end))
+    matches = sorted(
+        lexicon.match(text, tokenize(text), exclude, variants), key=lambda m: (m.start, m.end)
+    )
     flags = _maximal(matches)
     grouped: dict[str, list[tuple[Match, bool]]] = {}
     for m, flag in zip(matches, flags, strict=True):
@@ -66,7 +73,9 @@ def find_candidates(
     out = []
     for mention, found in grouped.items():
         occ = tuple(
-            Occurrence(m.start, m.end, flag, tuple(occurrence_cues(layout, m.start, m.end)))
+            Occurrence(
+                m.start, m.end, flag, tuple(occurrence_cues(layout, m.start, m.end)), m.variant
+            )
             for m, flag in found
         )
         out.append(Candidate(mention, found[0][0].entry, occ))
@@ -108,6 +117,8 @@ def candidate_features(
     if n_max == 0:
         f["nested_only"] = 1.0
     f["first_pos"] = occ[0].start / max(text_length, 1)
+    if occ[0].variant:
+        f["variant"] = 1.0
     counts: dict[str, int] = {}
     for o in occ:
         for c in o.cues:

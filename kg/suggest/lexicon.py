@@ -124,6 +124,27 @@ class Match:
     first: int
     last: int
     entry: Entry
+    variant: bool = False
+
+
+# word-order-free matching ("elevations of bilirubin" ~ "bilirubin elevated"): direction words
+# folded together, function words and "count"/"level" dropped
+_BAG_SAME = {
+    **dict.fromkeys(("increase", "increased", "elevated", "elevation", "elevate", "raised",
+                     "high", "higher", "rise", "rised", "increasing"), "+"),
+    **dict.fromkeys(("decrease", "decreased", "reduced", "reduction", "low", "lower",
+                     "decreasing"), "-"),
+    **dict.fromkeys(("abnormal", "abnormality", "abnormalitie"), "abnormal"),
+}  # fmt: skip
+_BAG_DROP = frozenset(("of", "in", "the", "a", "an", "to", "on", "at", "serum", "blood", "count",
+                       "level", "value", "test"))  # fmt: skip
+
+
+def bag_of(norms: Sequence[str]) -> frozenset[str] | None:
+    """The order-free key of a term, or None when fewer than two content words remain."""
+    words = [_BAG_SAME.get(w, w) for w in norms if w not in _BAG_DROP]
+    bag = frozenset(words)
+    return bag if len(bag) >= 2 and len(bag) == len(words) else None
 
 
 class Lexicon:
@@ -132,6 +153,7 @@ class Lexicon:
     def __init__(self) -> None:
         self.entries: dict[tuple[str, ...], Entry] = {}
         self._trie: dict[str, object] = {}
+        self._bags: dict[frozenset[str], list[Entry]] | None = None
 
     def add(self, key: tuple[str, ...]) -> Entry:
         entry = self.entries.get(key)
@@ -147,13 +169,34 @@ class Lexicon:
                 assert isinstance(child, dict)
                 node = child
             node[""] = entry
+            self._bags = None
         return entry
+
+    def _bag_index(self) -> dict[frozenset[str], list[Entry]]:
+        if self._bags is None:
+            bags: dict[frozenset[str], list[Entry]] = {}
+            for key in sorted(self.entries):
+                entry = self.entries[key]
+                bag = bag_of(key) if entry.pt_id is not None else None
+                if bag is not None:
+                    bags.setdefault(bag, []).append(entry)
+            for entries in bags.values():
+                entries.sort(key=lambda e: (-sum(e.annotated.values()), e.key))
+            self._bags = bags
+        return self._bags
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def match(self, text: str, tokens: Sequence[Token], exclude: str | None = None) -> list[Match]:
-        """All matches over contiguous tokens (joined only by space, hyphen, slash, apostrophe)."""
+    def match(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        exclude: str | None = None,
+        variants: bool = False,
+    ) -> list[Match]:
+        """All matches over contiguous tokens (joined only by space, hyphen, slash, apostrophe);
+        ``variants`` adds word-order-free matches of other spans (flagged ``variant``)."""
         out: list[Match] = []
         n = len(tokens)
         for i in range(n):
@@ -170,6 +213,24 @@ class Lexicon:
                 if j + 1 < n and not _JOIN.fullmatch(text[tokens[j].end : tokens[j + 1].start]):
                     break
                 j += 1
+        if variants:
+            exact = {(m.first, m.last) for m in out}
+            bags = self._bag_index()
+            for i in range(n):
+                for j in range(i + 1, min(i + 6, n)):
+                    if not _JOIN.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
+                        break
+                    if (
+                        (i, j) in exact
+                        or tokens[i].norm in _BAG_DROP
+                        or tokens[j].norm in _BAG_DROP
+                    ):
+                        continue
+                    bag = bag_of([t.norm for t in tokens[i : j + 1]])
+                    for entry in bags.get(bag, []) if bag is not None else []:
+                        if entry.available(exclude):
+                            out.append(Match(tokens[i].start, tokens[j].end, i, j, entry, True))
+                            break
         return out
 
     @classmethod
