@@ -54,8 +54,15 @@ def main() -> None:
     folds = assign_folds([r.label_id for r in records], k)
     base_all: list[Prediction] = []
     base_first: list[Prediction] = []
+    reachable = total = 0
     for f in range(k):
         train, test = split(records, folds, f)
+        known = {e.pt_id for r in train for e in r.adverse_events if e.pt_id is not None}
+        gold = {
+            (r.label_id, e.pt_id) for r in test for e in r.adverse_events if e.pt_id is not None
+        }
+        reachable += sum(1 for _, pt in gold if pt in known)
+        total += len(gold)
         base_all += lexicon_baseline(train, test)
         base_first += lexicon_baseline(train, test, first_only=True)
     groups = hpo_term_groups() if DEFAULT_CONFIG.hpo else []
@@ -77,6 +84,7 @@ def main() -> None:
                 1 for r in records for e in r.adverse_events if e.start is None
             ),
         },
+        "pt_recall_ceiling": round(reachable / total, 4),
         "folds": k,
         "fold_sizes": [sum(1 for v in folds.values() if v == f) for f in range(k)],
         "config": DEFAULT_CONFIG.as_dict(),
