@@ -128,11 +128,15 @@ def occurrence_cues(layout: TextLayout, start: int, end: int) -> list[str]:
     for w in words_after[:6]:
         if w in _CUE_OF:
             cues.add("a6:" + _CUE_OF[w])
+    if len(words_before) > 1:
+        cues.add("prev=" + words_before[-2] + "_" + words_before[-1])
     if words_before:
         cues.add("prev=" + words_before[-1])
     else:
         cues.add("prev=<s>")
     cues.add("next=" + (words_after[0] if words_after else "</s>"))
+    if len(words_after) > 1:
+        cues.add("next=" + words_after[0] + "_" + words_after[1])
     stripped = line.strip()
     if re.search(r"\s{3,}(?:<\s*)?\d", after_line) or "|" in line:
         cues.add("row:number")
