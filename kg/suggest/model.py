@@ -40,7 +40,7 @@ class TrainingConfig:
 
     c: float = 0.5
     hpo: bool = True
-    threshold: float = 0.3
+    threshold: float = 0.35
     max_iter: int = 2000
 
     def as_dict(self) -> dict[str, Any]:

@@ -7,8 +7,8 @@ shipped model suggests a span inside that quote at its default threshold:
 - ilaris-patient-page: Joint pain, Muscle pain, Abdominal pain, Dizziness, Low white blood cell
   count (leukopenia), and neutropenia: found. "Pain in the insertion site" (a machine-translation
   of injection-site pain), "Increased risk of infections" and "Reduced renal function": missed.
-- pontikaki-2008-poster: "a severe cutaneous reaction": found; "the intensive pain on the
-  injection site": missed.
+- pontikaki-2008-poster: "a severe cutaneous reaction" and "the intensive pain on the injection
+  site" (matched word-order-free as injection site pain): found.
 - kineret-patient-sheet: no adverse-reaction claims.
 """
 
@@ -31,6 +31,10 @@ EXPECTED_FOUND = {
     ("ilaris-patient-page", "Low white blood cell count (leukopenia)"),
     ("ilaris-patient-page", "and neutropenia"),
     ("pontikaki-2008-poster", "and a severe cutaneous reaction"),
+    (
+        "pontikaki-2008-poster",
+        "The most important adverse event was the intensive pain on the injection site",
+    ),
 }
 
 
@@ -60,7 +64,7 @@ def test_curated_adverse_reactions_are_suggested() -> None:
         if any(at <= s.start and s.start + s.length <= at + len(quote) for s in spans):
             found.add((source, quote))
     assert found >= EXPECTED_FOUND
-    assert len(found) / len(claims) >= 0.6
+    assert len(found) / len(claims) >= 0.7  # 8 of 11 today
 
 
 @pytest.mark.parametrize(
