@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run test lint typecheck unit expected clean bench bench-quick
+.PHONY: install build run test lint typecheck unit expected clean bench bench-quick bench-suggest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ bench-quick: $(BIN)/.bench-installed
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/run.py --sizes 1000,10000,50000
+
+# Adverse-reaction suggester: 5-fold CV by label on data/external/tac2017/train.json (nested
+# threshold choice), baseline, P/R curve, errors, timing; writes benchmarks/suggest/RESULTS.md and
+# results.json (~3 min on 2 cores).
+bench-suggest: install
+	$(BIN)/python -m benchmarks.suggest
 
 expected: install
 	$(BIN)/python tests/regen_expected.py
