@@ -9,11 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import BuildResult, Paths, build, default_gates
-
-from .support import LoopbackListener
-
-ROOT = Path(__file__).resolve().parents[1]
-PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
+from tests.support import PATHS, ROOT, LoopbackListener
 
 
 @pytest.fixture(scope="session")

@@ -15,20 +15,25 @@ from pathlib import Path
 # one way to find a port, start a server, wait for it and stop its group, shared with the
 # benchmarks (which must run without the test suite)
 from benchmarks.procs import free_port, start_group, stop_group, wait_until_answers
+from kg.build import Paths
 
 __all__ = [
+    "PATHS",
     "ROOT",
     "SHORT_LIMITS",
     "LoopbackListener",
     "Server",
     "free_port",
     "serve",
+    "serve_short",
     "stop_group",
     "tree_hash",
     "wait_until_answers",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
+PATHS = Paths(data=ROOT / "data", ontology=ROOT / "ontology")
+"""The repository's own inputs."""
 SHORT_LIMITS: dict[str, object] = {
     "query_timeout": 2,
     "max_concurrent": 2,
@@ -125,3 +130,10 @@ class LoopbackListener:
         self._stop.set()
         self._thread.join(timeout=2)
         self.sock.close()
+
+
+def serve_short(
+    release: Path, cache_dir: Path, host: str | None = "127.0.0.1", **options: object
+) -> contextlib.AbstractContextManager[Server]:
+    """:func:`serve` with :data:`SHORT_LIMITS` as defaults."""
+    return serve(release, cache_dir, host, **{**SHORT_LIMITS, **options})

@@ -11,11 +11,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from kg.curation.claimtypes import CLAIM_SPECS, CLASS
+from kg.curation.collector import Collector
 from kg.curation.corpus import (
     Corpus,
     LoadedClaim,
@@ -24,7 +23,6 @@ from kg.curation.corpus import (
     LoadedSource,
     claim_key,
 )
-from kg.curation.fastjson import load_curated
 from kg.curation.quotes import Span, closest_passage, find_occurrences, make_span
 from kg.curation.records import (
     ENTITY_FILE_KEYS,
@@ -38,76 +36,10 @@ from kg.curation.records import (
     is_class_ref,
 )
 from kg.curation.yamlio import Located, line_of
-from kg.errors import CurationError, CurationErrors
+from kg.errors import CurationErrors
 from kg.ontology import Ontology
 
 __all__ = ["load_corpus"]
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class _Collector:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.errors: list[CurationError] = []
-        self.tentative_ids: dict[str, str] = {}
-        """ids (and kinds) of entity records that failed validation, so that references to
-        them are not reported again as unknown: the curator sees the root cause only."""
-        self.entities_unreadable = False
-
-    def add(self, path: Path, line: int | None, fld: str | None, msg: str) -> None:
-        self.errors.append(CurationError(self._rel(path), line, fld, msg))
-
-    def _rel(self, path: Path) -> Path:
-        try:
-            return path.relative_to(self.data_dir.parent)
-        except ValueError:
-            return path
-
-    def safe_file(self, path: Path, referrer: Path | None = None, line: int | None = None) -> bool:
-        """Refuse symlinks and anything that resolves outside ``data/``."""
-        where = referrer or path
-        if path.is_symlink():
-            self.add(where, line, None, f"{path.name} is a symbolic link; links are refused")
-            return False
-        if not path.resolve().is_relative_to(self.data_dir.resolve()):
-            self.add(where, line, None, f"path {path} leaves the data folder")
-            return False
-        return True
-
-    def read_yaml(self, path: Path) -> Any:
-        data, errors = load_curated(path)
-        for e in errors:
-            self.errors.append(
-                CurationError(self._rel(e.path), e.line, e.field, e.message, e.column)
-            )
-        return data
-
-    def read_record(self, path: Path, model: type[M]) -> tuple[M, Any, dict[str, int]] | None:
-        """A file read as one record: refused if unsafe, parsed, validated; with its raw
-        (located) tree and the line of each top-level key. None when any step failed (the
-        failure is collected)."""
-        if not self.safe_file(path):
-            return None
-        raw = self.read_yaml(path)
-        parsed = self.validate(model, raw, path)
-        if parsed is None:
-            return None
-        return parsed, raw, raw.key_lines if isinstance(raw, Located) else {}
-
-    def validate(self, model: type[M], raw: Any, path: Path) -> M | None:
-        try:
-            return model.model_validate(raw)
-        except ValidationError as exc:
-            for err in exc.errors():
-                line, fld = line_of(raw, tuple(err["loc"]))
-                msg = err["msg"]
-                if err["type"] == "extra_forbidden":
-                    msg = "unknown field"
-                elif err["type"] == "missing":
-                    msg = "required field is missing"
-                self.add(path, line, fld or None, msg)
-            return None
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -121,7 +53,7 @@ def load_corpus(data_dir: Path, ontology: Ontology) -> Corpus:
     all problems found, or return the corpus. Class references are checked against the
     ``ontology``'s classes."""
     data_dir = data_dir.resolve()
-    col = _Collector(data_dir)
+    col = Collector(data_dir)
     corpus = Corpus(data_dir=data_dir, classes=ontology.classes)
     _load_sources(col, corpus)
     raw_entities = _load_entities(col, corpus)
@@ -134,7 +66,7 @@ def load_corpus(data_dir: Path, ontology: Ontology) -> Corpus:
     return corpus
 
 
-def _load_sources(col: _Collector, corpus: Corpus) -> None:
+def _load_sources(col: Collector, corpus: Corpus) -> None:
     folder = corpus.data_dir / "sources"
     for path in _yaml_files(folder):
         record = col.read_record(path, SourceMeta)
@@ -174,7 +106,7 @@ def _load_sources(col: _Collector, corpus: Corpus) -> None:
         corpus.sources[meta.id] = LoadedSource(meta, text, path, getattr(raw, "line", 1))
 
 
-def _load_entities(col: _Collector, corpus: Corpus) -> dict[str, Any]:
+def _load_entities(col: Collector, corpus: Corpus) -> dict[str, Any]:
     raws: dict[str, Any] = {}
     for path in _yaml_files(corpus.data_dir / "entities"):
         if not col.safe_file(path):
@@ -207,7 +139,7 @@ def _load_entities(col: _Collector, corpus: Corpus) -> dict[str, Any]:
     return raws
 
 
-def _remember_ids(col: _Collector, raw: Any) -> None:
+def _remember_ids(col: Collector, raw: Any) -> None:
     if not isinstance(raw, dict):
         col.entities_unreadable = True
         return
@@ -218,7 +150,7 @@ def _remember_ids(col: _Collector, raw: Any) -> None:
                 col.tentative_ids[item["id"]] = kind.value
 
 
-def _check_entity_types(col: _Collector, corpus: Corpus, raws: dict[str, Any]) -> None:
+def _check_entity_types(col: Collector, corpus: Corpus, raws: dict[str, Any]) -> None:
     for ent_id, loaded in corpus.entities.items():
         raw, path = raws[ent_id]
         for i, ref in enumerate(loaded.entity.types):
@@ -230,7 +162,7 @@ def _check_entity_types(col: _Collector, corpus: Corpus, raws: dict[str, Any]) -
 _UNCHECKED = "unchecked"
 
 
-def _ref_kind(corpus: Corpus, ref: str, col: _Collector | None = None) -> str | None:
+def _ref_kind(corpus: Corpus, ref: str, col: Collector | None = None) -> str | None:
     """Kind of a reference; ``_UNCHECKED`` when a broken entity file may define it."""
     if is_class_ref(ref):
         return CLASS if ref in corpus.classes else None
@@ -243,7 +175,7 @@ def _ref_kind(corpus: Corpus, ref: str, col: _Collector | None = None) -> str | 
 
 
 def _locate(
-    col: _Collector,
+    col: Collector,
     source: LoadedSource,
     ev: Evidence | SourceNote,
     path: Path,
@@ -296,7 +228,7 @@ class _Place:
 
 
 def _check_ref(
-    col: _Collector, corpus: Corpus, at: _Place, fld: str, ref: str, kinds: frozenset[str],
+    col: Collector, corpus: Corpus, at: _Place, fld: str, ref: str, kinds: frozenset[str],
     wrong_kind: str,
 ) -> None:  # fmt: skip
     """Report a reference that names nothing, or something of a kind ``kinds`` excludes.
@@ -314,7 +246,7 @@ def _check_ref(
 
 
 def _check_claim(
-    col: _Collector, corpus: Corpus, claim: Claim, raw: Any, path: Path, label: str
+    col: Collector, corpus: Corpus, claim: Claim, raw: Any, path: Path, label: str
 ) -> None:
     spec = CLAIM_SPECS[claim.type]
     at = _Place(path, label, raw)
@@ -345,7 +277,7 @@ def _check_claim(
                        f"{ref!r} is a {{kind}}, not a {'/'.join(sorted(kinds))}")  # fmt: skip
 
 
-def _load_curation(col: _Collector, corpus: Corpus) -> None:
+def _load_curation(col: Collector, corpus: Corpus) -> None:
     curated: dict[str, Path] = {}
     for path in _yaml_files(corpus.data_dir / "curation"):
         record = col.read_record(path, CurationFile)
@@ -371,7 +303,7 @@ def _load_curation(col: _Collector, corpus: Corpus) -> None:
 
 
 def _load_claims(
-    col: _Collector,
+    col: Collector,
     corpus: Corpus,
     parsed: CurationFile,
     raw: Any,
@@ -404,7 +336,7 @@ def _load_claims(
 
 
 def _load_notes(
-    col: _Collector,
+    col: Collector,
     corpus: Corpus,
     parsed: CurationFile,
     raw: Any,

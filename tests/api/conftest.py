@@ -1,7 +1,10 @@
-"""API fixtures: the real release built once, and real servers on free loopback ports.
+"""API fixtures: the real release built once, real servers on free loopback ports, and the
+application in this process.
 
 Servers run as ``python -m kg.cli serve`` subprocesses (the path users take), with short
 limits so the time-limit and saturation tests stay fast; every server started is stopped.
+Route tests that need no real socket or worker pool use ``inproc``, FastAPI's TestClient on
+the same application, whose dependencies a test can override.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from kg.api.app import create_app
+from kg.api.deps import get_queries
+from kg.api.settings import Settings
 from kg.build import Paths, build, default_gates
-from tests.support import SHORT_LIMITS, serve
-
-ROOT = Path(__file__).resolve().parents[2]
+from kg.query.job import Failure, Job, Outcome, execute
+from kg.store.protocol import QueryableStore
+from tests.support import ROOT, SHORT_LIMITS, serve
 
 StartServer = Callable[..., str]
 
@@ -90,3 +98,46 @@ def client(live_server: str) -> Iterator[httpx.Client]:
 def manifest(release_dir: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
     return data
+
+
+class InProcessQueries:
+    """A query service that evaluates on the embedded store in this process (the real engine,
+    without the worker processes): for route tests that do not test the pool itself."""
+
+    busy = 0
+
+    def __init__(self, store: QueryableStore) -> None:
+        self.store = store
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def run(self, job: Job) -> Outcome:
+        reply = execute(self.store, job)
+        if isinstance(reply, Failure):
+            raise reply.refusal()
+        return reply
+
+
+@pytest.fixture(scope="module")
+def app(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The application of the test release, built in this process (no server, no workers:
+    queries run through :class:`InProcessQueries`)."""
+    settings = Settings(release=release_dir, cache_dir=tmp_path_factory.mktemp("inproc-cache"))
+    application = create_app(release_dir, settings)
+    store = application.state.service.release.store
+    application.dependency_overrides[get_queries] = lambda: InProcessQueries(store)
+    return application
+
+
+@pytest.fixture
+def inproc(app: FastAPI) -> Iterator[TestClient]:
+    """A TestClient of :func:`app`; overrides a test adds are removed afterwards."""
+    before = dict(app.dependency_overrides)
+    # not entered as a context manager: no lifespan, so the worker pool is never started
+    yield TestClient(app, base_url="http://testserver")
+    app.dependency_overrides.clear()
+    app.dependency_overrides.update(before)

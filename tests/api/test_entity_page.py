@@ -14,8 +14,8 @@ import pytest
 from conftest import run_server  # type: ignore[import-not-found]  # tests/api: no __init__
 
 from kg.build import Paths, build
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 QUOTE = "The usual dose for adults is 100mg (one syringe) once a day."
 SCRIPT = '<script>alert("dmkg")</script>'
 IMG = "<img src=x onerror=alert(1)>"

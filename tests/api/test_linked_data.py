@@ -13,8 +13,8 @@ from kg.build import Paths
 from kg.curation.load import load_corpus
 from kg.graph import claim_node
 from kg.ontology import Ontology
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dmkg/"
 ANAKINRA = BASE + "id/drug/anakinra"
 QUOTE = "The usual dose for adults is 100mg (one syringe) once a day."

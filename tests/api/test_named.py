@@ -14,8 +14,7 @@ import rdflib
 
 from kg.query.named import bind, run_rdflib, solutions_as_rows
 from kg.rdf.queryfile import load_named_queries
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
 
 QUERIES = load_named_queries(ROOT / "queries")
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support import ROOT
+
 QUOTE = "The usual dose for adults is 100mg (one syringe) once a day."
 COLLECTIONS = ("drugs", "targets", "conditions", "adverse-events", "sources")
 PROBLEM = "application/problem+json"
@@ -175,7 +177,7 @@ def test_target_page_lists_the_claims_naming_it(client: httpx.Client) -> None:
 
 def test_sources_have_metadata_and_sha256(client: httpx.Client, release_dir: Path) -> None:
     items = client.get("/sources").json()["items"]
-    data = Path(__file__).resolve().parents[2] / "data" / "sources"
+    data = ROOT / "data" / "sources"
     for s in items:
         text = (data / f"{s['id']}.txt").read_bytes()
         assert s["sha256"] == hashlib.sha256(text).hexdigest()

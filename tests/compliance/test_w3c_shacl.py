@@ -1,6 +1,6 @@
 """The W3C SHACL test suite (core and SPARQL, ``w3c/shacl/``) over both SHACL engines.
 
-Why: ``tests/test_shacl_sparql.py`` shows the SPARQL engine gives pyshacl's answers on this
+Why: ``tests/shacl/test_sparql_engine.py`` shows the SPARQL engine gives pyshacl's answers on this
 project's shapes; this shows what both engines answer on the W3C's, and whether the SPARQL
 engine refuses (``BuildError`` naming the construct) what it does not support instead of
 answering wrongly. Each test runs once per engine, as pySHACL's runner runs each in two modes.

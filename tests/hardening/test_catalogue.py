@@ -32,8 +32,7 @@ from kg.api.settings import Settings
 from kg.build import BuildResult, Paths, build
 from kg.release.manifest import verify_release
 from tests.support import ROOT, LoopbackListener, Server, tree_hash
-
-from .conftest import serve
+from tests.support import serve_short as serve
 
 HERE = Path(__file__).parent
 PATHS_ROOT = Paths(data=ROOT / "data", ontology=ROOT / "ontology")

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from tests.support import Server
+from tests.support import serve_short as serve
 
 from . import w3c
-from .conftest import serve
 
 pytestmark = pytest.mark.skipif(not w3c.available(), reason="W3C test suite not present")
 

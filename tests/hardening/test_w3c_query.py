@@ -24,8 +24,10 @@ import pyoxigraph
 import pytest
 from rdflib import RDF
 
+from tests.support import Server
+from tests.support import serve_short as serve
+
 from . import w3c
-from .conftest import Server, serve
 
 pytestmark = pytest.mark.skipif(not w3c.available(), reason="W3C test suite not present")
 

@@ -16,8 +16,8 @@ from kg.suggest.__main__ import main
 from kg.suggest.model import DEFAULT_MODEL_DIR, TrainingConfig
 from kg.suggest.tac import load_records, parse_records
 from kg.suggest.train import build_artefact
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TRAIN = ROOT / "data" / "external" / "tac2017" / "train.json"
 
 

@@ -14,14 +14,12 @@ shipped model suggests a span inside that quote at its default threshold:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from kg.suggest import suggest_adverse_reactions
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("kineret-patient-sheet", "ilaris-patient-page", "pontikaki-2008-poster")
 EXPECTED_FOUND = {
     ("ilaris-patient-page", "Joint pain"),

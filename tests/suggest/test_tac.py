@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kg.suggest.tac import TacFormatError, dump_records, load_records, parse_records, write_records
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TRAIN = ROOT / "data" / "external" / "tac2017" / "train.json"
 
 

@@ -11,31 +11,29 @@ returning the focus (``?this``) and, where SHACL reports one, the value (``?valu
 result. Focus sets are computed once per shape into a named graph the checks join with. Shapes used through ``sh:node``, ``sh:or``, ``sh:not`` and ``sh:qualifiedValueShape``
 become boolean SPARQL expressions (conformance). The rules follow what ``PyShaclValidator``
 reports, term for term, so the two engines can be compared on any graph
-(``tests/test_shacl_sparql.py``). Anything outside the supported subset raises ``BuildError``
+(``tests/shacl/test_sparql_engine.py``). Anything outside the supported subset raises ``BuildError``
 naming the shape and the construct: a constraint is never skipped silently.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import rdflib
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg.errors import BuildError
 from kg.shacl.shapes import path_text
+from kg.shacl.sparql_engine.checks import Check, Compiled, SparqlCheck
 from kg.shacl.sparql_engine.components import (
     COMPONENT,
     PAIR_PARAMS,
     STRINGISH,
-    SUPPORTED,
     VALUE_COMPONENTS,
     constant,
 )
-from kg.shacl.sparql_engine.select import SelectQuery, parse_select
+from kg.shacl.sparql_engine.sparql_based import SparqlBased, local, sorted_nodes, uris
 
 __all__ = ["FOCUS_GRAPH", "MEMBER", "Check", "Compiled", "SparqlCheck", "compile_shapes"]
 
@@ -46,120 +44,14 @@ MEMBER = "urn:dmkg:shacl:member"
 _COUNTED_ROWS = "?_n"
 
 
-@dataclass(frozen=True)
-class Check:
-    """Constraints of one reporting shape: a query and how its rows become results.
-
-    ``kind``: ``value`` (rows are ?this ?value), ``values`` (?this ?value and one flag ?_fN
-    per constraint, component ``components[N]``), ``focus`` (rows are ?this), ``pattern``
-    (rows are ?this ?value, filtered by Python's ``re`` as pyshacl does), ``count`` and
-    ``qualified`` (rows are ?this ?_n, compared with ``low``/``high``)."""
-
-    shape: rdflib.term.Node
-    component: str
-    query: str
-    kind: str
-    path: str = ""
-    regex: re.Pattern[str] | None = None
-    low: int | None = None
-    high: int | None = None
-    components: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SparqlCheck:
-    """An ``sh:sparql`` constraint rewritten to run over all focus nodes at once."""
-
-    shape: rdflib.term.Node
-    query: str
-    select: SelectQuery
-    node_shape: bool
-    path: str
-    messages: tuple[str, ...]  # of the sh:sparql node, minus those equal to a shape message
-
-
-@dataclass
-class Compiled:
-    """What the engine runs: target queries per focus key, then checks."""
-
-    targets: dict[str, str] = field(default_factory=dict)  # focus key IRI -> SELECT ?this
-    checks: list[Check] = field(default_factory=list)
-    sparql: list[SparqlCheck] = field(default_factory=list)
-    severity: dict[rdflib.term.Node, str] = field(default_factory=dict)
-    messages: dict[rdflib.term.Node, list[rdflib.Literal]] = field(default_factory=dict)
-    focus_key: dict[rdflib.term.Node, str] = field(default_factory=dict)
-    graph: rdflib.Graph = field(default_factory=rdflib.Graph)  # the shapes, for messages
-
-
-class _Compiler:
-    def __init__(self, graph: rdflib.Graph) -> None:
-        self.g = graph
-        self.n = 0
-        self.out = Compiled()
-        self.target_prefixes: dict[str, str] = {}
-        self.nesting: list[rdflib.term.Node] = []
-
-    def fresh(self) -> str:
-        self.n += 1
-        return f"?_v{self.n}"
-
-    def fail(self, shape: rdflib.term.Node, what: str) -> BuildError:
-        return BuildError(f"SHACL shape {self.label(shape)}: unsupported construct {what}")
-
-    def label(self, shape: rdflib.term.Node) -> str:
-        """An IRI as ``<IRI>``; a blank node by the named shape it sits in."""
-        node, seen = shape, set()
-        while isinstance(node, rdflib.BNode) and node not in seen:
-            seen.add(node)
-            node = next(iter(sorted(self.g.subjects(None, node), key=str)), node)
-        if node == shape:
-            return _label(shape)
-        return f"{_label(shape)} in <{node}>" if isinstance(node, rdflib.URIRef) else _label(shape)
-
-    def one(self, shape: rdflib.term.Node, p: rdflib.URIRef) -> rdflib.term.Node:
-        values = list(self.g.objects(shape, p))
-        if len(values) != 1:
-            raise self.fail(shape, f"{len(values)} values of sh:{_local(p)} (expected one)")
-        return values[0]
-
-    def integer(self, shape: rdflib.term.Node, p: rdflib.URIRef) -> int:
-        value = self.one(shape, p)
-        if not isinstance(value, rdflib.Literal) or not isinstance(value.value, int):
-            raise self.fail(shape, f"sh:{_local(p)} {value} (not an integer)")
-        return int(value.value)
-
-    def items(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
-        return list(Collection(self.g, node))
-
-    def deactivated(self, shape: rdflib.term.Node) -> bool:
-        return any(
-            isinstance(v, rdflib.Literal) and v.value is True
-            for v in self.g.objects(shape, SH.deactivated)
-        )
-
-    def path(self, shape: rdflib.term.Node, node: rdflib.term.Node) -> str:
-        """A SHACL path as a SPARQL property path, fully parenthesised."""
-        try:
-            return path_text(self.g, node, grouped=True)
-        except BuildError:
-            raise self.fail(
-                shape, "sh:path (only IRIs, sequences, inverse, * and + paths)"
-            ) from None
-
-    def check_params(self, shape: rdflib.term.Node) -> None:
-        for p in sorted(set(self.g.predicates(shape)), key=str):
-            if str(p).startswith(str(SH)) and p not in SUPPORTED:
-                raise self.fail(shape, f"sh:{_local(p)}")
-        if SH.qualifiedValueShapesDisjoint in set(self.g.predicates(shape)):
-            flag = self.one(shape, SH.qualifiedValueShapesDisjoint)
-            if not (isinstance(flag, rdflib.Literal) and flag.value is False):
-                raise self.fail(shape, "sh:qualifiedValueShapesDisjoint true")
+class _Compiler(SparqlBased):
+    """Conformance expressions and the checks of reporting shapes."""
 
     def value_ok(self, shape: rdflib.term.Node, p: rdflib.URIRef, arg: rdflib.term.Node, v: str) -> str:  # fmt: skip
         """A SPARQL expression true when value ``v`` satisfies ``p arg`` (pyshacl's rules)."""
         component = VALUE_COMPONENTS.get(p)
         if component is None:  # pragma: no cover - guarded by callers
-            raise self.fail(shape, f"sh:{_local(p)}")
+            raise self.fail(shape, f"sh:{local(p)}")
         return component.condition(self, shape, arg, v)
 
     def conforms(self, shape: rdflib.term.Node, x: str) -> str:
@@ -182,12 +74,12 @@ class _Compiler:
         params = set(self.g.predicates(shape))
         for bad in (SH.pattern, SH.sparql, SH.qualifiedValueShape, *PAIR_PARAMS):
             if bad in params:
-                raise self.fail(shape, f"sh:{_local(bad)} inside sh:node/sh:or/sh:not")
+                raise self.fail(shape, f"sh:{local(bad)} inside sh:node/sh:or/sh:not")
         path_node = self.g.value(shape, SH.path)
         path = self.path(shape, path_node) if path_node is not None else None
         parts: list[str] = []
-        for p in _uris(params & set(VALUE_COMPONENTS)):
-            for arg in _sorted(self.g.objects(shape, p)):
+        for p in uris(params & set(VALUE_COMPONENTS)):
+            for arg in sorted_nodes(self.g.objects(shape, p)):
                 if path is None:
                     parts.append(self.value_ok(shape, p, arg, x))
                 else:
@@ -197,16 +89,16 @@ class _Compiler:
         for p in (SH.minCount, SH.maxCount):
             if p in params:
                 if path is None:
-                    raise self.fail(shape, f"sh:{_local(p)} on a node shape")
+                    raise self.fail(shape, f"sh:{local(p)} on a node shape")
                 n = self.integer(shape, p)
                 parts.append(self.count_ok(x, path, n, p == SH.minCount))
-        for hv in _sorted(self.g.objects(shape, SH.hasValue)):
+        for hv in sorted_nodes(self.g.objects(shape, SH.hasValue)):
             parts.append(
                 f"EXISTS {{ {x} {path} {constant(hv)} }}"
                 if path
                 else f"sameTerm({x}, {constant(hv)})"
             )
-        for prop in _sorted(self.g.objects(shape, SH.property)):
+        for prop in sorted_nodes(self.g.objects(shape, SH.property)):
             if path is not None:
                 raise self.fail(shape, "sh:property on a property shape")
             parts.append(self.conforms(prop, x))
@@ -228,48 +120,16 @@ class _Compiler:
         classes = set(self.g.objects(shape, SH.targetClass))
         if {RDFS.Class, OWL.Class} & set(self.g.objects(shape, RDF.type)):
             classes.add(shape)  # implicit class target
-        for c in _sorted(classes):
+        for c in sorted_nodes(classes):
             out.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {constant(c)} .")
-        for node in _sorted(self.g.objects(shape, SH.targetNode)):
+        for node in sorted_nodes(self.g.objects(shape, SH.targetNode)):
             out.append(f"VALUES ?this {{ {constant(node)} }}")
-        for p in _sorted(self.g.objects(shape, SH.targetSubjectsOf)):
+        for p in sorted_nodes(self.g.objects(shape, SH.targetSubjectsOf)):
             out.append(f"?this {constant(p)} ?_o .")
-        for p in _sorted(self.g.objects(shape, SH.targetObjectsOf)):
+        for p in sorted_nodes(self.g.objects(shape, SH.targetObjectsOf)):
             out.append(f"?_s {constant(p)} ?this .")
-        for t in _sorted(self.g.objects(shape, SH.target)):
+        for t in sorted_nodes(self.g.objects(shape, SH.target)):
             out.append(self.sparql_target(shape, t))
-        return out
-
-    def sparql_target(self, shape: rdflib.term.Node, target: rdflib.term.Node) -> str:
-        if SH.SPARQLTarget not in set(self.g.objects(target, RDF.type)):
-            raise self.fail(shape, "sh:target that is not an sh:SPARQLTarget")
-        for p in sorted(set(self.g.predicates(target)), key=str):
-            if str(p).startswith(str(SH)) and p not in (SH.select, SH.prefixes):
-                raise self.fail(shape, f"sh:{_local(p)} on an sh:SPARQLTarget")
-        text = str(self.one(target, SH.select))
-        if re.search(r"\$(currentShape|shapesGraph|PATH)\b", text):
-            raise self.fail(shape, "pre-bound variables in an sh:SPARQLTarget")
-        query = parse_select(text, self.label(shape), constraint=False)
-        for prefix, ns in self.prefixes(target).items():
-            if self.target_prefixes.setdefault(prefix, ns) != ns:
-                raise self.fail(
-                    shape, f"two sh:SPARQLTargets declaring prefix {prefix}: differently"
-                )
-        if query.prologue.strip():
-            raise self.fail(shape, "PREFIX or BASE inside an sh:SPARQLTarget (use sh:prefixes)")
-        return query.text
-
-    def prefixes(self, node: rdflib.term.Node) -> dict[str, str]:
-        """pyshacl's sh:prefixes resolution: the declarations of the node named, plus those of
-        every owl:Ontology of the shapes graph."""
-        ontologies = set(self.g.subjects(RDF.type, OWL.Ontology))
-        global_decl = {d for o in ontologies for d in self.g.objects(o, SH.declare)}
-        out: dict[str, str] = {}
-        for pv in self.g.objects(node, SH.prefixes):
-            own = set(self.g.objects(pv, SH.declare))
-            decls = own if (own and pv in ontologies) else global_decl | own
-            for d in decls:
-                out[str(self.one(d, SH.prefix))] = str(self.one(d, SH.namespace))
         return out
 
     def shape_info(self, shape: rdflib.term.Node) -> None:
@@ -302,8 +162,8 @@ class _Compiler:
         # All value constraints of the shape in one pass over its value nodes: one flag each.
         flags: list[str] = []
         components: list[str] = []
-        for p in _uris(params & set(VALUE_COMPONENTS)):
-            for arg in _sorted(self.g.objects(shape, p)):
+        for p in uris(params & set(VALUE_COMPONENTS)):
+            for arg in sorted_nodes(self.g.objects(shape, p)):
                 ok = self.value_ok(shape, p, arg, "?value")
                 flags.append(f"COALESCE(!{ok}, false)")
                 components.append(f"<{SH}{COMPONENT[p]}ConstraintComponent>")
@@ -318,7 +178,7 @@ class _Compiler:
             )
         re_text = str(self.g.value(shape, SH.flags) or "").lower()
         re_flags = (re.I if "i" in re_text else 0) | (re.M if "m" in re_text else 0)
-        for pattern in _sorted(self.g.objects(shape, SH.pattern)):
+        for pattern in sorted_nodes(self.g.objects(shape, SH.pattern)):
             text = str(pattern)
             add(SH.pattern, f"SELECT DISTINCT ?this ?value WHERE {{ {where} {values} }}", "pattern",
                 regex=re.compile(text, re_flags))  # fmt: skip
@@ -336,15 +196,15 @@ class _Compiler:
                 f"HAVING ({' || '.join(t.replace(_COUNTED_ROWS, 'COUNT(DISTINCT ?value)') for t in tests)})"
             )
             self.out.checks.append(Check(shape, "", query, "count", shown, low=low, high=high))
-        for hv in _sorted(self.g.objects(shape, SH.hasValue)):
+        for hv in sorted_nodes(self.g.objects(shape, SH.hasValue)):
             cond = f"NOT EXISTS {{ ?this {path} {constant(hv)} }}" if path else f"!sameTerm(?this, {constant(hv)})"  # fmt: skip
             add(SH.hasValue, f"SELECT DISTINCT ?this WHERE {{ {where} FILTER ({cond}) }}", "focus")
-        for p in _uris(params & PAIR_PARAMS):
+        for p in uris(params & PAIR_PARAMS):
             if not path:
-                raise self.fail(shape, f"sh:{_local(p)} on a node shape")
-            for other in _sorted(self.g.objects(shape, p)):
+                raise self.fail(shape, f"sh:{local(p)} on a node shape")
+            for other in sorted_nodes(self.g.objects(shape, p)):
                 add(p, self.pair_query(p, where, path, constant(other)), "value")
-        for q in _sorted(self.g.objects(shape, SH.qualifiedValueShape)):
+        for q in sorted_nodes(self.g.objects(shape, SH.qualifiedValueShape)):
             if not path:
                 raise self.fail(shape, "sh:qualifiedValueShape on a node shape")
             ok = self.conforms(q, "?value")
@@ -355,9 +215,9 @@ class _Compiler:
             low = self.integer(shape, SH.qualifiedMinCount) if SH.qualifiedMinCount in params else None  # fmt: skip
             high = self.integer(shape, SH.qualifiedMaxCount) if SH.qualifiedMaxCount in params else None  # fmt: skip
             self.out.checks.append(Check(shape, "", query, "qualified", shown, low=low, high=high))
-        for c in _sorted(self.g.objects(shape, SH.sparql)):
+        for c in sorted_nodes(self.g.objects(shape, SH.sparql)):
             self.sparql_constraint(shape, c, where, path_node)
-        for prop in _sorted(self.g.objects(shape, SH.property)):
+        for prop in sorted_nodes(self.g.objects(shape, SH.property)):
             if path:
                 raise self.fail(shape, "sh:property on a property shape")
             self.report(prop, focus)
@@ -376,55 +236,6 @@ class _Compiler:
             f"SELECT DISTINCT ?this ?value WHERE {{ {where} ?this {path} ?value . "
             f"?this {other} ?_c . FILTER (!({ok})) }}"
         )
-
-    def sparql_constraint(
-        self, shape: rdflib.term.Node, c: rdflib.term.Node, where: str, path_node: rdflib.term.Node | None
-    ) -> None:  # fmt: skip
-        for p in sorted(set(self.g.predicates(c)), key=str):
-            if str(p).startswith(str(SH)) and p not in (
-                SH.select,
-                SH.prefixes,
-                SH.message,
-                SH.deactivated,
-            ):
-                raise self.fail(shape, f"sh:{_local(p)} on an sh:sparql constraint")
-        if self.deactivated(c):
-            return
-        text = str(self.one(c, SH.select))
-        if re.search(r"\$(currentShape|shapesGraph)\b", text):
-            raise self.fail(shape, "$currentShape or $shapesGraph in an sh:sparql constraint")
-        if path_node is not None:
-            text = re.sub(r"\$PATH\b", lambda _m: self.path(shape, path_node), text)
-        elif re.search(r"\$PATH\b", text):
-            raise self.fail(shape, "$PATH in the sh:sparql constraint of a node shape")
-        select = parse_select(text, self.label(shape))
-        shape_messages = self.out.messages[shape]
-        own = tuple(
-            str(m)
-            for m in _sorted(self.g.objects(c, SH.message))
-            if isinstance(m, rdflib.Literal) and m not in shape_messages
-        )
-        if not own and not shape_messages:
-            raise self.fail(shape, "an sh:sparql constraint without sh:message")
-        query = select.over_focus(self.prefixes(c), where)
-        shown = path_text(self.g, path_node) if path_node is not None else ""
-        self.out.sparql.append(SparqlCheck(shape, query, select, path_node is None, shown, own))
-
-
-def _sorted(nodes: Iterable[rdflib.term.Node]) -> list[rdflib.term.Node]:
-    return sorted(nodes, key=lambda n: (isinstance(n, rdflib.BNode), str(n)))
-
-
-def _uris(nodes: set[rdflib.term.Node]) -> list[rdflib.URIRef]:
-    return sorted(n for n in nodes if isinstance(n, rdflib.URIRef))
-
-
-def _local(term: rdflib.term.Node) -> str:
-    return str(term).rsplit("#", 1)[-1]
-
-
-def _label(shape: rdflib.term.Node) -> str:
-    return f"<{shape}>" if isinstance(shape, rdflib.URIRef) else f"_:{shape} (anonymous)"
 
 
 def _reporting(g: rdflib.Graph) -> Iterator[rdflib.term.Node]:

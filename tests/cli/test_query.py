@@ -9,8 +9,7 @@ import pytest
 
 from kg.build import BuildResult
 from kg.cli import main
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +87,22 @@ def test_refusals_and_time_limit(
 ) -> None:
     got, _, err = kg_query(args, base_args, capsys)
     assert got == code and text in err
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://w3id.org/dmkg/id/drug/anakinra\n", "https://w3id.org/dmkg/id/drug/ana kinra"],
+)
+def test_param_runs_the_same_typed_value_checks_as_the_rest_route(
+    base_args: list[str], capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """A typed value with white space (a trailing newline passes a ``$``-anchored pattern) is
+    refused by ``bind``, which ``/queries/{name}`` and ``kg query --param`` both call."""
+    from kg.query.named import ParamError, bind
+    from kg.query.named import load_queries as queries
+
+    with pytest.raises(ParamError, match="white space or control characters"):
+        bind(queries(ROOT / "queries")["adverse-events"], {"drug": value})
+    code, out, err = kg_query(["adverse-events", "--param", f"drug={value}"], base_args, capsys)
+    assert code == 1 and out == ""
+    assert "parameter 'drug': white space or control characters in a typed value" in err

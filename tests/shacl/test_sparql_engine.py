@@ -25,10 +25,8 @@ from kg.shacl import PyShaclValidator
 from kg.shacl.compare import Row, rows
 from kg.shacl.shapes import Shapes
 from kg.shacl.sparql_engine import SparqlValidator, rewritten_literals
-
-from .conftest import PATHS
-from .support import LoopbackListener
-from .test_shapes import ALL_SHAPES, FIXTURES, _fixture, _node_shapes
+from tests.shacl.support import ALL_SHAPES, FIXTURES, fixture, node_shapes
+from tests.support import PATHS, LoopbackListener
 
 
 def canonical(data: bytes) -> bytes:
@@ -51,14 +49,14 @@ def test_real_release_gives_the_same_results(built: BuildResult) -> None:
 
 
 def _fixture_cases() -> list[str]:
-    return [f"{s}.{kind}" for s in _node_shapes() for kind in ("valid", "invalid")]
+    return [f"{s}.{kind}" for s in node_shapes() for kind in ("valid", "invalid")]
 
 
 @pytest.mark.parametrize("name", _fixture_cases())
 def test_every_fixture_gives_the_same_results(name: str) -> None:
     shape = name.rsplit(".", 1)[0]
     assert (FIXTURES / f"{name}.ttl").exists()
-    data, _, watched = _fixture(name)
+    data, _, watched = fixture(name)
     wanted = ALL_SHAPES.family(SHAPES + shape) | {w.strip("<>") for w in watched or set()}
     found = assert_same(
         data, ALL_SHAPES.subset(wanted | {ALL_SHAPES.owner.get(w, w) for w in wanted})
@@ -77,7 +75,7 @@ def test_synthetic_corpus_with_defects_gives_the_same_results(tmp_path: Path) ->
 def test_a_graph_the_store_would_rewrite_is_validated_as_written() -> None:
     """``"10"^^xsd:nonNegativeInteger`` becomes an xsd:integer in the store: the engine hands
     such a graph to pyshacl, so the datatype violation is still reported."""
-    data, _, _ = _fixture("TextPositionSelector.invalid")
+    data, _, _ = fixture("TextPositionSelector.invalid")
     shapes = ALL_SHAPES.subset({SHAPES + "TextPositionSelector"})
     assert rewritten_literals(data) == [
         '"10"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
@@ -211,7 +209,7 @@ def _without_messages(shapes: Shapes) -> Shapes:
 )  # fmt: skip
 def test_shapes_without_messages_get_pyshacls_generic_messages(name: str) -> None:
     shape = name.rsplit(".", 1)[0]
-    data, _, _ = _fixture(name)
+    data, _, _ = fixture(name)
     wanted = ALL_SHAPES.family(SHAPES + shape)
     found = assert_same(data, _without_messages(ALL_SHAPES.subset(wanted)))
     assert all(r[5] for r in found), "every result has a message"

@@ -1,6 +1,6 @@
 """SHACL shapes: one valid and one invalid fixture per shape, the real release, the reports.
 
-Fixtures (``tests/shapes/<Shape>.valid.ttl`` / ``.invalid.ttl``) are Turtle without prefix
+Fixtures (``tests/shacl/fixtures/<Shape>.valid.ttl`` / ``.invalid.ttl``) are Turtle without prefix
 lines: the test adds ``@base <https://w3id.org/dmkg/id/>`` and the release prefixes, and merges
 the real ontology (its subclass axioms decide ``sh:class`` and class targets). Each invalid
 fixture lists the results it must produce, exactly, as ``# expect: <shape> <focus> <path>``
@@ -11,7 +11,6 @@ not the fixture's own (for helper shapes used through ``sh:node``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,62 +23,20 @@ from kg.cli import main
 from kg.curation.claimtypes import CLAIM_SPECS
 from kg.curation.records import ClaimType
 from kg.errors import ValidationFailedError
-from kg.ontology import Ontology
 from kg.rdf.serialize import ntriples
-from kg.rdf.vocab import ID, PREFIXES, SHAPES
+from kg.rdf.vocab import PREFIXES, SHAPES
 from kg.shacl import Finding, PyShaclValidator, Report, Result, validate_graph
-from kg.shacl.shapes import Shapes, load_shapes
-
-from .conftest import PATHS, ROOT
-
-FIXTURES = ROOT / "tests" / "shapes"
-ALL_SHAPES = load_shapes(PATHS.shapes_file)
-PREFIX_MAP = {**PREFIXES, "dmkgsh": SHAPES, "sh": str(SH)}
-PREAMBLE = f"@base <{ID}> .\n" + "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIX_MAP.items())
-ONTOLOGY = rdflib.Graph().parse(PATHS.ontology_file, format="turtle")
-ONTOLOGY_LINES = Ontology.read(PATHS.ontology_file).lines("ontology/dmkg.ttl")
-Triple = tuple[str, str, str]
-
-
-def _iri(text: str) -> str:
-    """``dmkg:Drug``, ``<drug/d>`` (relative to the id base), ``<https://...>`` -> ``<IRI>``."""
-    if text.startswith("<"):
-        inner = text[1:-1]
-        return f"<{inner if '://' in inner else ID + inner}>"
-    prefix, _, local = text.partition(":")
-    return f"<{PREFIX_MAP[prefix]}{local}>"
-
-
-def _path(text: str) -> str:
-    if text == "-":
-        return ""
-    if text.startswith("^"):
-        return "^" + _iri(text[1:])
-    return "/".join(_iri(step) for step in text.split("/"))
-
-
-def _shape(local: str) -> str:
-    return f"<{SHAPES}{local}>"
-
-
-def _fixture(name: str) -> tuple[bytes, set[Triple], set[str] | None]:
-    """Data (fixture + ontology) as N-Triples, expected (shape, focus, path), watched shapes."""
-    text = (FIXTURES / f"{name}.ttl").read_text(encoding="utf-8")
-    expected: set[Triple] = set()
-    watched: set[str] | None = None
-    for line in text.splitlines():
-        if m := re.match(r"# expect: (\S+) (\S+) (\S+)$", line):
-            focus = "_:" if m[2] == "_:" else _iri(m[2])
-            expected.add((_shape(m[1]), focus, _path(m[3])))
-        elif m := re.match(r"# shapes: (.+)$", line):
-            watched = {_shape(s) for s in m[1].split()}
-    graph = rdflib.Graph().parse(data=PREAMBLE + text, format="turtle")
-    graph += ONTOLOGY
-    return graph.serialize(format="nt", encoding="utf-8"), expected, watched
-
-
-def _node_shapes() -> list[str]:
-    return [s.removeprefix(SHAPES) for s in ALL_SHAPES.node_shapes()]
+from kg.shacl.shapes import Shapes
+from tests.shacl.support import (
+    ALL_SHAPES,
+    FIXTURES,
+    ONTOLOGY_LINES,
+    PREAMBLE,
+    Triple,
+    fixture,
+    node_shapes,
+)  # fmt: skip
+from tests.support import PATHS
 
 
 def _found(report: Report, watched: set[str]) -> set[Triple]:
@@ -91,14 +48,14 @@ def _found(report: Report, watched: set[str]) -> set[Triple]:
 
 
 def _check(shapes: Shapes, name: str, family: set[str]) -> tuple[set[Triple], set[Triple]]:
-    data, expected, watched = _fixture(name)
+    data, expected, watched = fixture(name)
     watched = watched or family
     wanted = {w.strip("<>") for w in watched | family}
     sub = shapes.subset(wanted | {shapes.owner[w] for w in wanted if w in shapes.owner})
     return _found(validate_graph(data, sub), watched), expected
 
 
-@pytest.mark.parametrize("shape", _node_shapes())
+@pytest.mark.parametrize("shape", node_shapes())
 def test_shape_accepts_its_valid_fixture_and_reports_its_invalid_one_exactly(shape: str) -> None:
     family = {f"<{s}>" for s in ALL_SHAPES.family(SHAPES + shape)}
     for kind in ("valid", "invalid"):
@@ -130,7 +87,7 @@ def _targeted(graph: rdflib.Graph, shape: rdflib.URIRef) -> bool:
 def test_every_shape_that_can_report_is_exercised_by_an_invalid_fixture() -> None:
     expected: set[str] = set()
     for path in FIXTURES.glob("*.invalid.ttl"):
-        expected |= {shape for shape, _, _ in _fixture(path.stem)[1]}
+        expected |= {shape for shape, _, _ in fixture(path.stem)[1]}
     g = ALL_SHAPES.graph
     reporting = set()
     for node in ALL_SHAPES.node_shapes():
@@ -229,7 +186,7 @@ dmkg:Weird a owl:Class .
 
 
 def test_reports_are_deterministic_and_valid_shacl() -> None:
-    data, _, _ = _fixture("Claim.invalid")
+    data, _, _ = fixture("Claim.invalid")
     shapes = ALL_SHAPES.subset({SHAPES + "Claim"})
     first, second = validate_graph(data, shapes), validate_graph(data, shapes)
     assert first.to_turtle() == second.to_turtle()
@@ -255,7 +212,7 @@ class _ShuffledEngine:
 
 
 def test_validator_is_swappable_and_results_are_normalised() -> None:
-    data, _, _ = _fixture("Population.invalid")
+    data, _, _ = fixture("Population.invalid")
     shapes = ALL_SHAPES.subset({SHAPES + "Population"})
     assert validate_graph(data, shapes, _ShuffledEngine()) == validate_graph(
         data, shapes, PyShaclValidator()
@@ -301,7 +258,7 @@ def test_kg_validate_exit_codes_and_report_files(
     assert json.loads((reports / "validation.json").read_text())["conforms"] is True
     broken = tmp_path / "broken"
     broken.mkdir()
-    data, _, _ = _fixture("Claim.invalid")
+    data, _, _ = fixture("Claim.invalid")
     (broken / "kg.nt").write_bytes(data)
     assert main(["--ontology", str(PATHS.ontology), "validate", "--release", str(broken)]) == 1
     assert "dmkgsh:Claim-hasEvidence" in capsys.readouterr().out

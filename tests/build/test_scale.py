@@ -17,8 +17,7 @@ from kg.reasoning import full_turtle, project, reason
 from kg.release.layout import GATE_FILES
 from kg.release.manifest import verify_release
 from kg.store.embedded import open_release
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ import rdflib
 from kg.build import BuildResult
 from kg.query.named import bind, run_pyoxigraph, run_rdflib, solutions_as_rows
 from kg.rdf.queryfile import load_named_queries
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 QUERIES = load_named_queries(ROOT / "queries")
 

@@ -16,8 +16,7 @@ from kg.rdf.queryfile import parse_named_query
 from kg.rdf.serialize import ntriples
 from kg.rdf.vocab import DMKG, ID, OWL, RDF, RDFS
 from kg.reasoning import Inference, Limits, full_turtle, reason
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 DRUG = ID + "drug/"
 TYPE = RDF + "type"

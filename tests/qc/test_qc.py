@@ -14,8 +14,7 @@ from kg.errors import CurationErrors
 from kg.qc import LEVELS, QcFinding, load_checks, load_exceptions, qc_report, run_checks
 from kg.rdf.serialize import ntriples
 from kg.rdf.vocab import ID, PREFIXES
-
-from .conftest import PATHS, ROOT
+from tests.support import PATHS, ROOT
 
 CHECKS_DIR = ROOT / "queries" / "qc"
 CHECKS = load_checks(CHECKS_DIR)

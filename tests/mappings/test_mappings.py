@@ -19,8 +19,8 @@ from kg.mappings import canonical_text, check, export, load_mappings, subject_la
 from kg.mappings.labels import read_labels
 from kg.ontology import Ontology
 from kg.rdf import prefixes
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 MAPPINGS = DATA / "mappings"
 ONTOLOGY = Ontology.read(ROOT / "ontology" / "dmkg.ttl")

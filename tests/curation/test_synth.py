@@ -7,8 +7,7 @@ from pathlib import Path
 
 from kg.build import Paths, build
 from kg.curation.synth import synthesize
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 
 def test_synthetic_corpus_builds_through_the_real_pipeline(tmp_path: Path) -> None:

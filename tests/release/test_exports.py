@@ -14,8 +14,7 @@ from kg.build import BuildResult
 from kg.query.named import ParamError, bind
 from kg.rdf.queryfile import load_named_queries
 from kg.release.exports import EDGE_COLUMNS, NODE_COLUMNS
-
-from .conftest import ROOT
+from tests.support import ROOT
 
 # checked against biolink_model/schema/biolink_model.yaml of biolink-model 4.4.6
 BIOLINK_CATEGORIES = {

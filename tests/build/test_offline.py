@@ -18,8 +18,7 @@ from kg.build import Paths, build, default_gates
 from kg.errors import OfflineError, ValidationFailedError
 from kg.release.checks import reason_release, validate_release
 from kg.shacl.shapes import load_shapes
-
-from .support import LoopbackListener
+from tests.support import LoopbackListener
 
 
 def _import_from(paths: Paths, url: str) -> None:

@@ -19,9 +19,7 @@ from kg.errors import CurationErrors
 from kg.rdf.vocab import DMKG, GRAPH, OA, RDF, RDFS, SKOS
 from kg.release.layout import GATE_FILES, RELEASE_FILES
 from kg.release.manifest import verify_release
-
-from .conftest import PATHS, ROOT
-from .support import tree_hash
+from tests.support import PATHS, ROOT, tree_hash
 
 A = rdflib.RDF.type
 DM = rdflib.Namespace(DMKG)

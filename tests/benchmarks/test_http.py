@@ -11,8 +11,7 @@ from pathlib import Path
 from benchmarks.http import http_table, oxigraph_binary, rdflib_endpoint_available, run_http
 from benchmarks.procs import group_pids
 from kg.build import Paths, build
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 
 def _alive(pid: int) -> bool:
