@@ -10,15 +10,16 @@ from typing import Any
 
 from kg.cli import Exit
 from kg.cli.serve import settings as service_settings
+from kg.rdf import media
 
 __all__ = ["add_commands"]
 
 _FORMATS = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"),
-    "table": ("application/sparql-results+json", "text/turtle"),
+    "json": (media.SPARQL_JSON, media.JSON_LD),
+    "csv": (media.CSV, None),
+    "tsv": (media.TSV, None),
+    "ttl": (None, media.TURTLE),
+    "table": (media.SPARQL_JSON, media.TURTLE),
 }
 """``--format`` -> the answer type for SELECT/ASK and for CONSTRUCT/DESCRIBE."""
 

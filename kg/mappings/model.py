@@ -115,10 +115,6 @@ class MappingSet:
             for m in self.mappings
         )
 
-    def for_subject(self, subject_id: str) -> list[Mapping]:
-        """Mappings of one entity (standard CURIE), e.g. for the API."""
-        return [m for m in self.mappings if m.subject_id == subject_id]
-
     def counts(self) -> Counter[tuple[str, str]]:
         """Number of mappings per (object prefix, predicate)."""
         return Counter((m.object_id.split(":", 1)[0], m.predicate_id) for m in self.mappings)

@@ -12,19 +12,27 @@ from typing import Final
 import pyoxigraph
 
 __all__ = [
+    "CSV",
     "EXTENSIONS",
     "FORMAT_IRIS",
     "GRAPH_MEDIA",
     "GRAPH_NICKNAMES",
     "HTML",
     "JSON",
+    "JSON_LD",
     "LD_EXTENSIONS",
     "LD_MEDIA",
+    "N_TRIPLES",
     "RDF_MEDIA",
     "RDF_OFFERED",
+    "RDF_XML",
     "RESULTS_MEDIA",
     "SOLUTION_MEDIA",
     "SOLUTION_NICKNAMES",
+    "SPARQL_JSON",
+    "SPARQL_XML",
+    "TSV",
+    "TURTLE",
     "WITH_PREFIXES",
 ]
 

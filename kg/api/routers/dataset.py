@@ -25,7 +25,7 @@ from kg.api.deps import PublicBaseDep, ReaderDep, ReleaseDep, SettingsDep
 from kg.api.ld_pages import page
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError, not_acceptable
-from kg.rdf.media import LD_MEDIA, RDF_OFFERED
+from kg.rdf.media import HTML, JSON, JSON_LD, LD_MEDIA, RDF_OFFERED, TURTLE
 from kg.rdf.serialize import jsonld_context
 from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY, PREFIXES
 from kg.release import layout
@@ -94,14 +94,14 @@ def version(release: ReleaseDep) -> Version:
 @router.get(
     "/prefixes",
     summary="The prefix map (JSON), or the JSON-LD context (Accept: application/ld+json)",
-    responses={200: {"content": {"application/json": {}, "application/ld+json": {}}}, 406: {}},
+    responses={200: {"content": {JSON: {}, JSON_LD: {}}}, 406: {}},
     response_class=Response,
 )
 def prefixes(
     request: Request,
     format: str | None = Query(None, pattern="^(json|jsonld)$", description="force the format"),
 ) -> Response:
-    offered = ("application/json", "application/ld+json")
+    offered = (JSON, JSON_LD)
     media = {"json": offered[0], "jsonld": offered[1]}.get(format or "") or negotiate(
         request.headers.get("accept"), offered
     )
@@ -218,10 +218,10 @@ def ontology(
     media = negotiate(request.headers.get("accept"), LD_MEDIA)
     if media is None:
         raise not_acceptable(LD_MEDIA)
-    if media == "text/turtle":
+    if media == TURTLE:
         return _file(request, release, settings.retry_after, layout.ONTOLOGY, media,
                      {"Vary": "Accept"})  # fmt: skip
-    if media == "text/html":
+    if media == HTML:
         return page(request, reader, DMKG, media, "/vocab/")
     store = release.store
     triples = {
