@@ -15,10 +15,10 @@ from typing import Protocol
 
 from pyoxigraph import Quad
 
-from kg.errors import ValidationFailedError
+from kg.errors import BuildError, ValidationFailedError
 from kg.ontology import Ontology
 from kg.rdf.serialize import ntriples
-from kg.reasoning import Limits, full_turtle, reason
+from kg.reasoning import METHODS, Limits, full_turtle, reason, reason_by_rules
 from kg.shacl import Validator, load_shapes, validate_graph
 
 __all__ = [
@@ -84,12 +84,22 @@ class ShaclGate:
 @dataclass(frozen=True)
 class ReasoningGate:
     """Refuse an inconsistent graph or an unsatisfiable class; otherwise publish
-    ``kg-inferred.ttl`` and ``kg-full.ttl``."""
+    ``kg-inferred.ttl`` and ``kg-full.ttl``. ``method``: ``rules`` (HermiT on the ontology,
+    rules over the data: linear) or ``hermit`` (HermiT on the whole projection: the
+    reference); both give the same files (``tests/reasoning``)."""
 
     limits: Limits | None = None
+    method: str = METHODS[0]
     name: str = "reason"
 
     def __call__(self, quads: Sequence[Quad], ctx: GateContext) -> Mapping[str, bytes]:
         data = ntriples(quads)
-        inference = reason(data, self.limits)
+        if self.method == "hermit":
+            inference = reason(data, self.limits)
+        elif self.method == "rules":
+            inference = reason_by_rules(data, ntriples(ctx.ontology.quads), self.limits)
+        else:
+            raise BuildError(
+                f"unknown reasoning method {self.method!r}: use one of {', '.join(METHODS)}"
+            )
         return {INFERRED_FILE: inference.turtle(), FULL_FILE: full_turtle(data, inference)}
