@@ -20,6 +20,7 @@ from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, LD_EXTENSIONS, LD_MEDIA
 from kg.rdf.vocab import DMKG, ID
 from kg.views.describe import describe
+from kg.views.overview import ENTITY_GROUPS
 from kg.views.reader import Reader
 
 __all__ = ["INDEX_KINDS", "alternates", "exists", "ld_media", "not_found", "page", "split_iri"]
@@ -123,12 +124,5 @@ def _rows(reader: Reader, iri: str) -> list[dict[str, Any]]:
     return rows
 
 
-INDEX_KINDS: Final = (
-    ("Drugs", "drug"),
-    ("Vaccines", "vaccine"),
-    ("Molecular targets", "target"),
-    ("Conditions", "condition"),
-    ("Adverse events", "adverse-event"),
-    ("Populations", "population"),
-    ("Clinical studies", "study"),
-)
+INDEX_KINDS: Final = ENTITY_GROUPS
+"""The entity kinds of the ``/id/`` index, as people name them."""

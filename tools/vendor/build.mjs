@@ -106,13 +106,21 @@ async function main() {
     "(`/docs` loads them; its install script, a usage-reporting hook, is never run).");
 
   dir = fresh("redoc");
-  copyFileSync(join(modules, "redoc", "bundles", "redoc.standalone.js"), join(dir, "redoc.standalone.js"));
+  // One change: the sidebar's "API docs by Redocly" logo is an <img> loaded from
+  // cdn.redoc.ly, unconditionally. Its src is blanked (the image hides itself on error), so
+  // /redoc fetches nothing from elsewhere. The build fails if the upstream text changes.
+  const logo = '"https://cdn.redoc.ly/redoc/logo-mini.svg"';
+  const redoc = readFileSync(join(modules, "redoc", "bundles", "redoc.standalone.js"), "utf8");
+  if (redoc.split(logo).length !== 2) throw new Error("redoc: the logo URL to blank is not found once");
+  writeFileSync(join(dir, "redoc.standalone.js"), redoc.replace(logo, '""'));
   copyFileSync(join(modules, "redoc", "bundles", "redoc.standalone.js.LICENSE.txt"),
     join(dir, "redoc.standalone.js.LICENSE.txt"));
   licences(dir, ["redoc"]);
   readme(dir, "ReDoc", ["redoc"],
-    "`redoc.standalone.js` is the package's own `bundles/redoc.standalone.js`, unchanged, with\n" +
-    "the licences of what it bundles (`redoc.standalone.js.LICENSE.txt`); `/redoc` loads it.");
+    "`redoc.standalone.js` is the package's own `bundles/redoc.standalone.js` with one change:\n" +
+    "the `src` of the sidebar's Redocly logo (`https://cdn.redoc.ly/redoc/logo-mini.svg`) is\n" +
+    "blanked, so the page loads nothing from elsewhere. The licences of what it bundles are in\n" +
+    "`redoc.standalone.js.LICENSE.txt`; `/redoc` loads it.");
 }
 
 await main();

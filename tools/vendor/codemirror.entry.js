@@ -3,4 +3,4 @@ export { EditorView, keymap, placeholder } from "@codemirror/view";
 export { EditorState, Prec } from "@codemirror/state";
 export { basicSetup } from "codemirror";
 export { autocompletion, completionKeymap } from "@codemirror/autocomplete";
-export { sparql } from "codemirror-lang-sparql";
+export { SparqlLanguage, sparql } from "codemirror-lang-sparql";
