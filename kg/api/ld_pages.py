@@ -18,12 +18,17 @@ from kg.api.conneg import negotiate
 from kg.api.pages import render
 from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, LD_EXTENSIONS, LD_MEDIA
-from kg.rdf.vocab import DMKG, ID
+from kg.rdf.vocab import DMKG, ID, OWL, vocab
 from kg.views.describe import describe
+from kg.views.models import Monograph
 from kg.views.overview import ENTITY_GROUPS
+from kg.views.pictures import claim_model
 from kg.views.reader import Reader
+from kg.views.schema import class_tree, properties, term_info
 
-__all__ = ["INDEX_KINDS", "alternates", "exists", "ld_media", "not_found", "page", "split_iri"]
+__all__ = [
+    "INDEX_KINDS", "alternates", "exists", "ld_media", "not_found", "page", "split_iri", "term_page",
+]  # fmt: skip
 
 
 def ld_media(request: Request, ext: str | None, offered: Iterable[str] = LD_MEDIA) -> str:
@@ -101,12 +106,28 @@ def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> R
             label=reader.labels([iri])[iri],
             **ctx,
         )
-    extra: dict[str, Any] = {}
     if kind == "vocab":
-        extra["instances"] = reader.instances(iri)
-        if iri == DMKG:
-            extra["terms"] = reader.terms()
-    return render("entity.html", headers=headers, m=m, **extra, **ctx)
+        return term_page(reader, iri, m, headers, ctx)
+    return render("entity.html", headers=headers, m=m, **ctx)
+
+
+def term_page(
+    reader: Reader, iri: str, m: Monograph, headers: dict[str, str], ctx: dict[str, Any]
+) -> Response:
+    """The ontology index (``/vocab/``: class tree, claim model, properties) or one term's
+    page (its place in the tree; for a claim class, what such a claim holds)."""
+    if iri == DMKG:
+        return render(
+            "vocab.html", headers=headers, m=m, nodes=class_tree(reader), props=properties(reader),
+            model=claim_model().model_dump(), individuals=reader.terms().get("NamedIndividual", []),
+            **ctx,
+        )  # fmt: skip
+    info = term_info(reader, iri)
+    model = claim_model().model_dump() if iri == vocab("Claim") else None
+    owl_terms = [OWL + k for k in ("Class", "ObjectProperty", "DatatypeProperty",
+                                   "AnnotationProperty", "NamedIndividual")]  # fmt: skip
+    return render("term.html", headers=headers, m=m, info=info, model=model,
+                  instances=reader.instances(iri), owl_terms=owl_terms, **ctx)  # fmt: skip
 
 
 def _rows(reader: Reader, iri: str) -> list[dict[str, Any]]:

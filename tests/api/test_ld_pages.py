@@ -1,0 +1,70 @@
+"""The HTML of Linked Data pages, in process: the ontology index as a class tree with the claim
+model, claim-type pages with what such a claim holds and an example query that runs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi.testclient import TestClient
+
+HTML = {"Accept": "text/html"}
+
+
+def picture(page: str, element_id: str) -> dict[str, list[dict[str, object]]]:
+    """The JSON of one picture of a page."""
+    m = re.search(
+        rf'<script type="application/json" id="{element_id}-data">(.*?)</script>', page, re.S
+    )
+    assert m, element_id
+    data: dict[str, list[dict[str, object]]] = json.loads(m.group(1))
+    return data
+
+
+def test_the_ontology_index_is_a_class_tree_with_the_claim_model(inproc: TestClient) -> None:
+    page = inproc.get("/vocab/", headers=HTML).text
+    assert '<a href="/vocab/DosingRegimenClaim"><code>dmkg:DosingRegimenClaim</code></a>' in page
+    assert (
+        '<a href="/vocab/Drug"><code>dmkg:Drug</code></a> <span class="muted">drug</span>' in page
+    )
+    model = picture(page, "claim-model-picture")
+    labels = {e["label"] for e in model["edges"]}
+    assert {"dmkg:hasSubject", "dmkg:hasObject", "dmkg:hasEvidence", "oa:hasSelector",
+            "oa:hasSource", "prov:wasDerivedFrom"} <= labels  # fmt: skip
+    assert '<td><a href="/vocab/indicatedFor"><code>dmkg:indicatedFor</code></a></td>' in page
+    assert "/static/vendor/cytoscape/cytoscape.min.js" in page
+
+
+def test_a_claim_type_page_lists_what_such_a_claim_holds(inproc: TestClient) -> None:
+    page = inproc.get("/vocab/IndicationClaim", headers=HTML).text
+    assert "<h1><code>dmkg:IndicationClaim</code>" in page
+    assert 'subclass of</dt><dd><a href="/vocab/Claim"><code>dmkg:Claim</code></a>' in page
+    row = re.search(r'<tr><td><a href="/vocab/status">.*?</tr>', page, re.S)
+    assert (
+        row and "dmkg:IndicationStatus" in row.group(0) and '<td class="num">1</td>' in row.group(0)
+    )
+    assert "<code>?subject dmkg:indicatedFor ?object</code>" in page
+    run = re.search(r'<a class="button" href="(/sparql\?[^"]+)">Run it</a>', page)
+    assert run
+    query = parse_qs(urlsplit(html.unescape(run.group(1))).query)["query"][0]
+    answer = inproc.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    rows = answer.json()["results"]["bindings"]
+    assert rows and all(
+        r["status"]["value"].startswith("https://w3id.org/dmkg/vocab/") for r in rows
+    )
+
+
+def test_other_terms_show_their_place(inproc: TestClient) -> None:
+    prop = inproc.get("/vocab/indicatedFor", headers=HTML).text
+    assert (
+        "<dt>domain</dt><dd>dmkg:Drug</dd>" in prop
+        and "<dt>range</dt><dd>dmkg:Condition</dd>" in prop
+    )
+    value = inproc.get("/vocab/Studied", headers=HTML).text
+    assert 'href="/vocab/IndicationStatus"' in value
+    claim = inproc.get("/vocab/Claim", headers=HTML).text
+    assert 'id="claim-model-picture-data"' in claim and "dmkg:IndicationClaim" in claim
