@@ -20,14 +20,16 @@ from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, LD_EXTENSIONS, LD_MEDIA
 from kg.rdf.vocab import DMKG, ID, OWL, vocab
 from kg.views.describe import describe
+from kg.views.keyfacts import SHORTCUTS, key_facts
 from kg.views.models import Monograph
 from kg.views.overview import ENTITY_GROUPS
-from kg.views.pictures import claim_model
+from kg.views.pictures import claim_model, dosing_chart, neighbourhood
 from kg.views.reader import Reader
 from kg.views.schema import class_tree, properties, term_info
 
 __all__ = [
-    "INDEX_KINDS", "alternates", "exists", "ld_media", "not_found", "page", "split_iri", "term_page",
+    "INDEX_KINDS", "alternates", "entity_page", "exists", "ld_media", "not_found", "page",
+    "split_iri", "term_page",
 ]  # fmt: skip
 
 
@@ -108,7 +110,23 @@ def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> R
         )
     if kind == "vocab":
         return term_page(reader, iri, m, headers, ctx)
-    return render("entity.html", headers=headers, m=m, **ctx)
+    return entity_page(reader, m, headers, ctx)
+
+
+def entity_page(
+    reader: Reader, m: Monograph, headers: dict[str, str], ctx: dict[str, Any]
+) -> Response:
+    """An entity: key facts first (with the neighbourhood and the dosing chart), then every
+    claim with its quotes; shortcut triples are left to the facts, which carry the status."""
+    facts = key_facts(reader, m)
+    picture = neighbourhood(m, facts)
+    statements = [q for q in m.statements if q.property_iri not in SHORTCUTS]
+    shortcuts = sorted({q.property for q in m.statements if q.property_iri in SHORTCUTS})
+    return render(
+        "entity.html", headers=headers, m=m, facts=facts, chart=dosing_chart(facts),
+        neighbours=picture.model_dump() if picture else None, statements=statements,
+        shortcuts=shortcuts, **ctx,
+    )  # fmt: skip
 
 
 def term_page(

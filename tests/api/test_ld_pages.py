@@ -8,7 +8,10 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from kg.api.pages import after_words, before_words
 
 HTML = {"Accept": "text/html"}
 
@@ -68,3 +71,39 @@ def test_other_terms_show_their_place(inproc: TestClient) -> None:
     assert 'href="/vocab/IndicationStatus"' in value
     claim = inproc.get("/vocab/Claim", headers=HTML).text
     assert 'id="claim-model-picture-data"' in claim and "dmkg:IndicationClaim" in claim
+
+
+def test_an_entity_page_shows_key_facts_with_human_labels(inproc: TestClient) -> None:
+    page = inproc.get("/id/drug/anakinra", headers=HTML).text
+    assert page.index('id="key-facts"') < page.index('id="claims"')
+    dosing = re.search(r'<table class="facts-table" id="dosing-table">.*?</table>', page, re.S)
+    assert dosing and '<td class="dose">100 mg once daily, subcutaneous</td>' in dosing.group(0)
+    # qualifiers by their labels, the dose as one phrase; no raw names or QUDT IRIs
+    assert '<dd class="dose">100 mg once daily, subcutaneous</dd>' in page
+    assert '<dt title="dmkg:intervalMaxDays">maximum dosing interval in days</dt>' in page
+    assert (
+        ">doseUnit<" not in page and ">intervalMaxDays<" not in page and "unit:MilliGM" not in page
+    )
+    # shortcut triples are not shown as bare facts without status
+    assert "<th>dmkg:indicatedFor</th>" not in page and "dmkg:indicatedFor" in page
+    # each fact links to its claim on the page
+    for claim_id in re.findall(r'<td class="q"><a href="#([^"]+)"', page):
+        assert f'<article class="claim" id="{claim_id}">' in page
+
+
+def test_quote_context_is_cut_at_word_boundaries(app: FastAPI) -> None:
+    reader = app.state.service.reader
+    monograph = reader.monograph("https://w3id.org/dmkg/id/drug/canakinumab")
+    evidence = [ev for c in monograph.claims for ev in c.evidence]
+    assert len(evidence) > 20
+    for ev in evidence:
+        before, after = before_words(ev.prefix), after_words(ev.suffix)
+        assert ev.prefix.endswith(before) and ev.suffix.startswith(after)
+        cut = len(ev.prefix) - len(before)
+        assert cut == 0 or ev.prefix[cut - 1].isspace(), (ev.prefix, before)
+        assert len(after) == len(ev.suffix) or ev.suffix[len(after)].isspace(), (ev.suffix, after)
+
+
+def test_note_kinds_read_as_words(inproc: TestClient) -> None:
+    page = inproc.get("/id/source/pontikaki-2008-poster", headers=HTML).text
+    assert "not afact" not in page.lower()
