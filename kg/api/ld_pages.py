@@ -19,17 +19,21 @@ from kg.api.pages import render
 from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, LD_EXTENSIONS, LD_MEDIA
 from kg.rdf.vocab import DMKG, ID, OWL, vocab
+from kg.release import layout
+from kg.release.sources import read_source_text
+from kg.store.embedded import ServedRelease
 from kg.views.describe import describe
 from kg.views.keyfacts import SHORTCUTS, key_facts
-from kg.views.models import Monograph
+from kg.views.models import Monograph, SourceRecord
 from kg.views.overview import ENTITY_GROUPS
 from kg.views.pictures import claim_model, dosing_chart, neighbourhood
 from kg.views.reader import Reader
 from kg.views.schema import class_tree, properties, term_info
+from kg.views.sourcetext import source_evidence, source_text
 
 __all__ = [
     "INDEX_KINDS", "alternates", "entity_page", "exists", "ld_media", "not_found", "page",
-    "split_iri", "term_page",
+    "source_page", "source_text_bytes", "split_iri", "term_page",
 ]  # fmt: skip
 
 
@@ -71,7 +75,11 @@ def alternates(path: str) -> dict[str, str]:
     return {"Link": ", ".join(links), **VARY}
 
 
-def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> Response:
+def page(
+    request: Request, reader: Reader, iri: str, media: str, path: str,
+    release: ServedRelease | None = None,
+) -> Response:  # fmt: skip
+    """The page (or the RDF) of one IRI we mint; ``release`` gives source pages their text."""
     if not exists(reader, iri):
         return not_found(media, iri)
     headers = alternates(path)
@@ -89,16 +97,7 @@ def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> R
     if kind == "source":
         src = next((s for s in reader.sources() if s.iri == iri), None)
         if src is not None:
-            _, claims = reader.claims_naming(iri)
-            claims = [c for c in claims if c.source is not None and c.source.iri == iri]
-            return render(
-                "source.html",
-                headers=headers,
-                src=src,
-                claims=claims,
-                notes=reader.source_notes(iri),
-                **ctx,
-            )
+            return source_page(reader, src, release, headers, ctx)
     m = None if kind in ("note", "evidence", "claim") else reader.monograph(iri)
     if m is None:
         return render(
@@ -111,6 +110,36 @@ def page(request: Request, reader: Reader, iri: str, media: str, path: str) -> R
     if kind == "vocab":
         return term_page(reader, iri, m, headers, ctx)
     return entity_page(reader, m, headers, ctx)
+
+
+def source_text_bytes(release: ServedRelease | None, source_id: str) -> bytes | None:
+    """One source text from the release's archive; None when the release carries none (a
+    release built before ``sources.tar``) or not this one."""
+    if release is None or layout.SOURCES not in release.manifest.get("files", {}):
+        return None
+    return read_source_text(release.file_path(layout.SOURCES), source_id)
+
+
+def source_page(
+    reader: Reader, src: SourceRecord, release: ServedRelease | None, headers: dict[str, str],
+    ctx: dict[str, Any],
+) -> Response:  # fmt: skip
+    """A source: metadata, the whole text with every quoted passage and curator note marked
+    and linked to its claims, the passages in text order, the claims curated from it.
+
+    Hook for imported labels: a ``sections`` list in the context (title, start, children) is
+    drawn as the text's section tree; nothing fills it yet."""
+    _, named = reader.claims_naming(src.iri)
+    claims = [c for c in named if c.source is not None and c.source.iri == src.iri]
+    raw = source_text_bytes(release, src.id)
+    text = None
+    if raw is not None:
+        evidence = source_evidence(reader, src.iri)
+        text = source_text(raw.decode("utf-8"), evidence, claims)
+    return render(
+        "source.html", headers=headers, src=src, claims=claims, text=text,
+        notes=reader.source_notes(src.iri), sections=[], **ctx,
+    )  # fmt: skip
 
 
 def entity_page(

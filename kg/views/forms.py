@@ -14,6 +14,7 @@ values.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final
@@ -31,7 +32,9 @@ __all__ = ["Choice", "Field", "QueryForm", "query_forms"]
 
 _IRI_IN_TEXT: Final = re.compile(r"https?://[^\s,;)]+[^\s,;.)]")
 _MAX_CHOICES: Final = 2000
-"""A picker longer than this becomes free input with suggestions of its first entries."""
+"""Suggestions offered at most (the first ones, by label)."""
+_MAX_SELECT: Final = 200
+"""A closed list longer than this is free input with suggestions instead of a select."""
 
 
 class Choice(BaseModel):
@@ -54,6 +57,8 @@ class Field(BaseModel):
     choices: list[Choice] = []
     closed: bool = False
     """True when ``choices`` are all the values that make sense (a select, not suggestions)"""
+    choices_key: str | None = None
+    """names the list of suggestions, shared by every field offering the same one"""
 
 
 class QueryForm(BaseModel):
@@ -61,6 +66,10 @@ class QueryForm(BaseModel):
     summary: str
     tags: list[str]
     fields: list[Field]
+
+
+def _digest(values: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(values).encode("utf-8")).hexdigest()[:10]
 
 
 def _input_type(t: ParamType) -> str:
@@ -108,15 +117,17 @@ def _listed(reader: Reader, description: str) -> list[Choice]:
 
 def _field(reader: Reader, p: Param, example: str | None) -> Field:
     choices: list[Choice] = []
-    closed = False
+    closed, key = False, None
     if p.type is ParamType.IRI:
         choices = _listed(reader, p.description)
         closed = bool(choices)
         if not choices and example and (example.startswith((ID, DMKG))):
             choices, closed = _entity_choices(reader, example), True
+            key = f"kind-{kind_id(example)[0]}"
     elif p.type is ParamType.CURIE and example:
         choices = _curie_choices(reader, example.split(":", 1)[0])
-    if len(choices) > _MAX_CHOICES:
+        key = f"prefix-{example.split(':', 1)[0].lower()}"
+    if len(choices) > _MAX_SELECT:
         choices, closed = choices[:_MAX_CHOICES], False
     return Field(
         name=p.name,
@@ -129,6 +140,7 @@ def _field(reader: Reader, p: Param, example: str | None) -> Field:
         example=example,
         choices=choices,
         closed=closed,
+        choices_key=key or f"{p.name}-{_digest(c.value for c in choices)}",
     )
 
 

@@ -1,5 +1,7 @@
-"""The HTML of Linked Data pages, in process: the ontology index as a class tree with the claim
-model, claim-type pages with what such a claim holds and an example query that runs."""
+"""The HTML of Linked Data pages: the ontology index as a class tree with the claim model,
+claim-type pages with what such a claim holds and an example query that runs, entity pages
+with key facts in human terms, and source pages with the whole text marked (in process, and
+in headless Chromium for the highlights)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from conftest import Browser  # type: ignore[import-not-found]  # tests/api: no __init__
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from selenium.webdriver.common.by import By
 
 from kg.api.pages import after_words, before_words
 
@@ -107,3 +111,45 @@ def test_quote_context_is_cut_at_word_boundaries(app: FastAPI) -> None:
 def test_note_kinds_read_as_words(inproc: TestClient) -> None:
     page = inproc.get("/id/source/pontikaki-2008-poster", headers=HTML).text
     assert "not afact" not in page.lower()
+
+
+def test_a_source_page_marks_every_passage_in_its_whole_text(inproc: TestClient) -> None:
+    page = inproc.get("/id/source/kineret-patient-sheet", headers=HTML).text
+    text = inproc.get("/sources/kineret-patient-sheet/text").text
+    body = re.search(r'<div class="source-text" id="source-text">(.*?)</div>', page, re.S)
+    assert body
+    shown = html.unescape(re.sub(r"<[^>]+>", "", body.group(1)))
+    assert shown == text  # the whole text, nothing added or lost
+    anchors = set(
+        re.findall(r'<a class="q[^"]*" id="char-\d+" href="#(ev-[0-9a-f]+)"', body.group(0))
+    )
+    entries = set(re.findall(r'<li id="(ev-[0-9a-f]+)" class="passage">', page))
+    assert anchors <= entries and len(entries) > 20
+    dose = re.search(r'<li id="ev-[0-9a-f]+" class="passage">\s*<blockquote><mark class="quote">'
+                     r"The usual dose for adults is 100mg \(one syringe\) once a day\.</mark>.*?</li>", page, re.S)  # fmt: skip
+    assert dose and 'href="/id/claim/' in dose.group(0)
+    assert 'class="q noted"' in page and '<span class="tag">page furniture</span>' in page
+    assert '<a href="/sources/kineret-patient-sheet/text">plain text</a>' in page
+
+
+def test_a_browser_shows_the_highlights_and_follows_them_to_the_claims(
+    browser: Browser, live_server: str
+) -> None:
+    d = browser.driver
+    browser.open(f"{live_server}/id/source/kineret-patient-sheet")
+    marks = d.find_elements(By.CSS_SELECTOR, "#source-text a.q")
+    assert len(marks) > 20
+    colours = {
+        d.execute_script("return getComputedStyle(arguments[0]).backgroundColor", m) for m in marks
+    }
+    assert "rgba(0, 0, 0, 0)" not in colours and len(colours) >= 2  # quotes and noted passages
+    dose = next(m for m in marks if m.text.startswith("The usual dose for adults is"))
+    dose.click()
+    target = d.execute_script("return document.querySelector(':target')")
+    assert target.get_attribute("class") == "passage" and target.is_displayed()
+    claims = [
+        a.get_attribute("href") for a in target.find_elements(By.CSS_SELECTOR, "ul.claims-of a")
+    ]
+    assert claims and all(c.startswith(f"{live_server}/id/claim/") for c in claims)
+    assert browser.errors() == []
+    assert browser.offsite(live_server) == []

@@ -157,7 +157,7 @@ def test_a_permalink_renders_the_query_and_its_table(browser: Browser, live_serv
     assert browser.offsite(live_server) == []
 
 
-def test_literals_are_text_and_errors_are_shown_on_the_page(
+def test_literals_are_shown_as_text_and_errors_as_problems(
     browser: Browser, live_server: str
 ) -> None:
     d = browser.driver

@@ -52,10 +52,11 @@ def browse(request: Request, reader: ReaderDep) -> Response:
     responses={200: {"content": {m: {} for m in LD_MEDIA}}, 404: {}, 406: {}},
     response_class=Response,
 )
-def resolve_id(request: Request, path: str, reader: ReaderDep) -> Response:
+def resolve_id(request: Request, path: str, reader: ReaderDep, release: ReleaseDep) -> Response:
     iri, ext = split_iri(reader, ID, path)
     media = ld_media(request, ext)
-    return page(request, reader, iri, media, "/id/" + (path.rsplit(".", 1)[0] if ext else path))
+    stem = "/id/" + (path.rsplit(".", 1)[0] if ext else path)
+    return page(request, reader, iri, media, stem, release)
 
 
 @router.get(
