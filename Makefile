@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run test lint typecheck unit expected clean bench bench-quick bench-suggest
+.PHONY: install build run test lint typecheck unit expected clean bench bench-quick bench-suggest vendor
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: $(BIN)/.bench-installed
 # results.json (~3 min on 2 cores).
 bench-suggest: install
 	$(BIN)/python -m benchmarks.suggest
+
+# Re-vendor the browser libraries (editor, pictures, API docs) from npm into
+# kg/api/static/vendor/ (tools/vendor/README.md). Needs node and npm; neither `make run` nor
+# `make test` does: the built files are committed. Install scripts are never run.
+vendor:
+	cd tools/vendor && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
 
 expected: install
 	$(BIN)/python tests/regen_expected.py

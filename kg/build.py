@@ -30,9 +30,10 @@ from kg.progress import Progress
 from kg.release import layout
 from kg.release.exports import export_producers
 from kg.release.formats import Producer, release_producers
+from kg.release.sources import source_archive
 from kg.release.write import write_release
 
-__all__ = ["BuildResult", "Paths", "build", "default_gates", "load_inputs"]
+__all__ = ["BuildResult", "Paths", "build", "default_gates", "load_inputs", "source_texts"]
 
 T = TypeVar("T")
 
@@ -128,6 +129,11 @@ def _build(paths: Paths, out: Path, gates: Sequence[Gate]) -> BuildResult:
     return BuildResult(out, corpus, quads, mappings, timings)
 
 
+def source_texts(corpus: Corpus) -> bytes:
+    """The release's archive of source texts, each exactly the checked, curated bytes."""
+    return source_archive({sid: s.text.encode("utf-8") for sid, s in corpus.sources.items()})
+
+
 def _write(
     corpus: Corpus,
     quads: list[Quad],
@@ -140,6 +146,7 @@ def _write(
     files[layout.SSSOM] = mappings.sssom_text(version=__version__).encode("utf-8")
     class_labels = {k.removeprefix("dmkg:"): v for k, v in ontology.class_labels.items()}
     files.update(export_producers(corpus, mappings, class_labels))
+    files[layout.SOURCES] = partial(source_texts, corpus)
     clash = sorted(set(files) & set(checked))
     if clash:
         raise BuildError(f"a release gate returned release files that already exist: {clash}")

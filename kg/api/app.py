@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from kg.api.deps import Service
 from kg.api.http_limits import BodyLimitMiddleware, header_timeout_protocol
 from kg.api.problems import install_problem_handlers
-from kg.api.routers import dataset, linked_data, named, resolve, rest, sparql
+from kg.api.routers import dataset, home, linked_data, named, resolve, rest, sparql
 from kg.api.settings import Settings
 from kg.errors import ReleaseError
 from kg.query.named import load_queries
@@ -94,6 +94,8 @@ def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
         description="SPARQL 1.1 Protocol endpoint, named queries, REST and Linked Data views "
         "of one immutable release.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc are served from local assets (kg.api.routers.home)
+        redoc_url=None,
     )
     app.state.service = service
     install_problem_handlers(app, settings.retry_after)
@@ -111,7 +113,7 @@ def create_app(release_dir: Path, settings: Settings | None = None) -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
-    for module in (sparql, named, rest, linked_data, dataset, resolve):
+    for module in (home, sparql, named, rest, linked_data, dataset, resolve):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

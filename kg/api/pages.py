@@ -16,9 +16,10 @@ from fastapi.routing import APIRoute
 
 from kg.rdf.prefixes import shorten
 from kg.views.base import href
+from kg.views.keyfacts import DOSE_FIELDS, dose_text, number
 from kg.views.models import Claim
 
-__all__ = ["render", "templates", "with_head"]
+__all__ = ["after_words", "before_words", "render", "templates", "with_head"]
 
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("kg.api", "templates"),
@@ -37,15 +38,34 @@ def _by_type(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
     return list(groups.items())
 
 
+def before_words(prefix: str) -> str:
+    """The context before a quote from its first whole word (the selector's prefix is cut at
+    a character count, often mid-word)."""
+    m = re.match(r"\S*\s+", prefix)
+    return prefix[m.end() :] if m and m.end() < len(prefix) else prefix
+
+
+def after_words(suffix: str) -> str:
+    """The context after a quote up to its last whole word."""
+    m = re.search(r"\s+\S*$", suffix)
+    return suffix[: m.start()] if m and m.start() > 0 else suffix
+
+
 def _words(camel: str) -> str:
-    """``PageFurniture`` -> ``page furniture``, for vocabulary names shown as text."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", camel).lower()
+    """``PageFurniture`` -> ``page furniture``, ``NotAFact`` -> ``not a fact``: vocabulary
+    names shown as text."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", camel).lower()
 
 
 templates.filters["by_type"] = _by_type
 templates.filters["words"] = _words
 templates.filters["curie"] = shorten
 templates.filters["href"] = href
+templates.filters["before"] = before_words
+templates.filters["after"] = after_words
+templates.filters["number"] = number
+templates.globals["dose_text"] = dose_text
+templates.globals["DOSE_FIELDS"] = DOSE_FIELDS
 
 
 def render(

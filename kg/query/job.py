@@ -8,7 +8,6 @@ error: the API turns it into problem+json, the command line into a message and a
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,9 @@ from typing import Any
 from pyoxigraph import NamedNode, QuerySolutions, QueryTriples
 
 from kg.query.results import serialize_boolean, serialize_solutions, serialize_triples
+from kg.query.syntax import explain
 from kg.rdf.media import GRAPH_MEDIA, RESULTS_MEDIA, SOLUTION_MEDIA
+from kg.rdf.prefixes import prefix_map
 from kg.rdf.sparqltext import with_values
 from kg.rdf.terms import Term
 from kg.store.protocol import QueryableStore
@@ -99,9 +100,6 @@ class Failure:
         )
 
 
-_POSITION = re.compile(r"error at (\d+):(\d+):?\s*")
-
-
 def _dataset_options(job: Job) -> dict[str, Any]:
     if job.default_graphs is not None or job.named_graphs is not None:
         return {
@@ -116,12 +114,15 @@ def _dataset_options(job: Job) -> dict[str, Any]:
 def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
     """Run ``job`` on ``store`` and serialise at most ``max_rows`` (or one page) of it."""
     start = time.perf_counter()
+    # parameters pre-bound as a VALUES block: the plan starts from them (kg.sparqltext)
+    text = with_values(job.query, job.substitutions)
     try:
-        options = _dataset_options(job)
+        # our prefix map is predeclared: a query may use rdfs:, dmkg:, MONDO: ... undeclared,
+        # and a PREFIX of its own wins
+        options = {**_dataset_options(job), "prefixes": prefix_map()}
         if job.base_iri is not None:
             options["base_iri"] = job.base_iri
-        # parameters pre-bound as a VALUES block: the plan starts from them (kg.sparqltext)
-        result = store.query(with_values(job.query, job.substitutions), **options)
+        result = store.query(text, **options)
         cap = job.limit if job.limit is not None else job.max_rows
         if isinstance(result, QuerySolutions):
             variables = [v.value for v in result.variables]
@@ -138,11 +139,11 @@ def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
             return Outcome(media, serialize_boolean(bool(result), media), 1,
                            elapsed=time.perf_counter() - start, form="ASK")  # fmt: skip
     except SyntaxError as exc:
-        message = str(exc)
-        m = _POSITION.search(message)
-        ext: dict[str, object] = {"line": int(m[1]), "column": int(m[2])} if m else {}
-        where = f"line {m[1]}, column {m[2]}: " if m else ""
-        return Failure(400, "Query syntax error", where + _POSITION.sub("", message), ext)
+        problem = explain(text, str(exc), prefix_map())
+        ext: dict[str, object] = (
+            {"line": problem.line, "column": problem.column} if problem.line is not None else {}
+        )
+        return Failure(400, "Query syntax error", problem.detail, ext)
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         return Failure(400, "Query evaluation failed", str(exc)[:500])
     more = len(items) > cap

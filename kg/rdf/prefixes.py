@@ -29,7 +29,7 @@ import curies
 
 __all__ = [
     "CurieError", "MalformedCurieError", "PrefixRecord", "UnknownPrefixError", "compress",
-    "converter", "curie_map", "expand", "parse", "records", "shorten", "shorten_terms",
+    "converter", "curie_map", "expand", "parse", "prefix_map", "records", "shorten", "shorten_terms",
     "standardize",
 ]  # fmt: skip
 
@@ -149,6 +149,17 @@ def curie_map(prefixes: Iterable[str]) -> dict[str, str]:
     """``{prefix: uri_prefix}`` for the given (preferred) prefixes, sorted: for SSSOM headers."""
     prefix_map = converter().prefix_map
     return {p: prefix_map[p] for p in sorted(set(prefixes), key=str.lower)}
+
+
+@cache
+def prefix_map() -> dict[str, str]:
+    """Every preferred prefix of the map and its URI prefix, sorted case-insensitively: what
+    the SPARQL endpoint predeclares and ``/prefixes`` lists.
+
+    >>> prefix_map()["HP"], len(prefix_map()) == len(records())
+    ('http://purl.obolibrary.org/obo/HP_', True)
+    """
+    return curie_map(r.prefix for r in records())
 
 
 def shorten(iri: str) -> str:

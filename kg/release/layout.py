@@ -29,6 +29,7 @@ __all__ = [
     "ONTOLOGY",
     "OWL",
     "RELEASE_FILES",
+    "SOURCES",
     "SSSOM",
     "TRIG",
     "TTL",
@@ -49,6 +50,8 @@ class Role(StrEnum):
     """the graph for other tool chains (OWL tools, KGX, SSSOM)"""
     GATE = "gate"
     """what the release gates published (validation report, inferences)"""
+    SOURCES = "sources"
+    """the texts the claims quote, byte for byte"""
     MANIFEST = "manifest"
 
 
@@ -70,6 +73,8 @@ SSSOM: Final = "mappings.sssom.tsv"
 KGX_NODES: Final = "kgx_nodes.tsv"
 KGX_EDGES: Final = "kgx_edges.tsv"
 MANIFEST: Final = "manifest.json"
+SOURCES: Final = "sources.tar"
+"""Every source text as ``<id>.txt``, byte for byte (its sha256 is the source's ``dmkg:sha256``)."""
 INFERRED: Final = INFERRED_FILE
 FULL: Final = FULL_FILE
 
@@ -83,6 +88,12 @@ FILES: Final[tuple[ReleaseFile, ...]] = (
     ReleaseFile(OWL, Role.EXPORT, "application/rdf+xml", "every triple, RDF/XML for OWL tools"),
     ReleaseFile(KGX_NODES, Role.EXPORT, "text/tab-separated-values", "KGX nodes TSV"),
     ReleaseFile(KGX_EDGES, Role.EXPORT, "text/tab-separated-values", "KGX edges TSV"),
+    ReleaseFile(
+        SOURCES,
+        Role.SOURCES,
+        "application/x-tar",
+        "every source text, byte for byte, as <id>.txt (uncompressed tar)",
+    ),
     ReleaseFile(VALIDATION_TTL, Role.GATE, "text/turtle", "W3C SHACL validation report"),
     ReleaseFile(VALIDATION_JSON, Role.GATE, "application/json", "validation report, JSON"),
     ReleaseFile(INFERRED, Role.GATE, "text/turtle", "what the reasoner inferred"),
@@ -97,7 +108,9 @@ EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
 """``kg export --format`` choices -> the release files they copy."""
 
 _BY_NAME: Final = {f.name: f for f in FILES}
-RELEASE_FILES: Final = tuple(f.name for f in FILES if f.role in (Role.DATA, Role.EXPORT))
+RELEASE_FILES: Final = tuple(
+    f.name for f in FILES if f.role in (Role.DATA, Role.EXPORT, Role.SOURCES)
+)
 """What every release holds, whatever gates ran."""
 GATE_FILES: Final = tuple(f.name for f in FILES if f.role is Role.GATE)
 """What the release gates (SHACL validation, reasoning) add to a release."""

@@ -197,11 +197,13 @@ class ReaderBase:
         return Ref(iri=iri, label=self.labels([iri])[iri], id=ident, kind=kind, href=href(iri))
 
     def _qualifier(self, p: str, o: Node) -> Qualifier:
+        label = self.labels([p])[p]
         if isinstance(o, Literal):
             dt = o.datatype.value
             return Qualifier(
                 property=prefixes.shorten(p),
                 property_iri=p,
+                property_label=label,
                 value=scalar(o),
                 datatype=None if dt in (XSD_STRING.value, RDF_LANG_STRING.value) else dt,
                 language=o.language,
@@ -209,6 +211,7 @@ class ReaderBase:
         return Qualifier(
             property=prefixes.shorten(p),
             property_iri=p,
+            property_label=label,
             value=o.value,
             ref=self.ref(o.value) if isinstance(o, NamedNode) else None,
         )

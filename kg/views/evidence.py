@@ -76,6 +76,7 @@ class EvidenceReader(ReaderBase):
         refs: set[str] = set()
         for po in triples.values():
             refs |= {o.value for _, o in po if isinstance(o, NamedNode)}
+            refs |= {p for p, _ in po}  # qualifier properties are shown by their labels
         self.labels(refs)
         out = []
         for iri, po in triples.items():

@@ -40,6 +40,7 @@ class Qualifier(BaseModel):
 
     property: str = Field(description="compact name, e.g. `dmkg:dose`")
     property_iri: str
+    property_label: str | None = Field(None, description="the property's label, `dose`")
     value: Scalar
     datatype: str | None = None
     language: str | None = None

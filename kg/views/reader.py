@@ -76,7 +76,9 @@ class Reader(EvidenceReader):
         po = self.triples_of(iri)
         if not po:
             return None
-        self.labels([iri, *(o.value for _, o in po if isinstance(o, NamedNode))])
+        self.labels(
+            [iri, *(o.value for _, o in po if isinstance(o, NamedNode)), *(p for p, _ in po)]
+        )
         texts: dict[str, list[str]] = defaultdict(list)
         for p, o in po:
             if isinstance(o, Literal):

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -141,3 +144,102 @@ def inproc(app: FastAPI) -> Iterator[TestClient]:
     yield TestClient(app, base_url="http://testserver")
     app.dependency_overrides.clear()
     app.dependency_overrides.update(before)
+
+
+# -------------------------------------------------------------------- headless Chromium
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync", "--disable-default-apps", "--disable-extensions", "--no-pings",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--window-size=1280,1600", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+)  # fmt: skip
+
+
+def chromium() -> tuple[str, str]:
+    """Paths of Debian's chromium and chromedriver; installed with apt-get when missing and
+    root, otherwise the test is skipped with the reason."""
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if browser and driver:
+        return browser, driver
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("chromium/chromium-driver missing and not root: cannot apt-get install them")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        subprocess.run(["apt-get", "update"], env=env, check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"],
+            env=env, check=True, capture_output=True, timeout=900,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"could not install chromium with apt-get: {exc}")
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (browser and driver):
+        pytest.skip("apt-get ran but chromium or chromedriver is still missing")
+    return browser, driver
+
+
+class Browser:
+    """A headless Chromium whose every request is recorded (the DevTools network log), and
+    which cannot resolve any host name (``--host-resolver-rules``): a page's request for
+    anything but 127.0.0.1 fails in the browser and shows in :meth:`offsite`. (The
+    browser's own service traffic, component updates and clock checks, fails the same way;
+    it is not the page's and is not in the page's log.)"""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+        self.seen: list[str] = []
+
+    def open(self, url: str) -> None:
+        """Load ``url`` (the logs of earlier pages drained first) and wait for it."""
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        self.requests()
+        self.driver.get_log("browser")
+        self.driver.get(url)
+        WebDriverWait(self.driver, 15).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def errors(self) -> list[dict[str, Any]]:
+        """Severe console and network errors since the last call."""
+        return [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+    def requests(self) -> list[str]:
+        """URLs the pages requested since the last call (drains the log)."""
+        urls = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                urls.append(message["params"]["request"]["url"])
+        self.seen += urls
+        return urls
+
+    def offsite(self, base: str) -> list[str]:
+        """Network requests a page made (or tried) off ``base``: any http(s), ws(s) or ftp URL
+        elsewhere (data:, blob: and the browser's own chrome: pages are no network)."""
+        network = ("http:", "https:", "ws:", "wss:", "ftp:")
+        return [
+            u for u in self.requests() if u.startswith(network) and not u.startswith(base + "/")
+        ]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Headless Chromium (selenium), network-logged, resolving no host but 127.0.0.1."""
+    selenium = pytest.importorskip("selenium.webdriver")
+    binary, driver_path = chromium()
+    options = selenium.ChromeOptions()
+    options.binary_location = binary
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = selenium.Chrome(
+        options=options, service=selenium.ChromeService(executable_path=driver_path)
+    )
+    driver.set_page_load_timeout(30)
+    try:
+        yield Browser(driver)
+    finally:
+        driver.quit()

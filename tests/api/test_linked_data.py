@@ -188,7 +188,9 @@ def test_evidence_quote_note_and_source_pages(client: httpx.Client, release_dir:
         assert r.status_code == 200 and "<h1>" in r.text, iri
     page = client.get("/id/source/ilaris-patient-page.html").text
     assert "sha256" in page and "Notes on this source" in page
-    assert "Curator notes on passages" in page and "Claims curated from this source" in page
+    # the curator notes on passages are listed with the passages of the whole text
+    assert '<section id="passages"><h2>Passages and curator notes' in page
+    assert '<span class="tag">' in page and "Claims curated from this source" in page
     quote = client.get(_path(sel) + ".ttl")
     assert "http://www.w3.org/ns/oa#exact" in quote.text or "oa:exact" in quote.text
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import served_triples  # type: ignore[import-not-found]  # tests/api: no __init__
 from pyoxigraph import RdfFormat, parse
 
+from kg.rdf.prefixes import prefix_map
 from kg.rdf.vocab import PREFIXES
 from kg.release.layout import RELEASE_FILES
 
@@ -79,7 +80,9 @@ def test_void_406(client: httpx.Client) -> None:
 
 def test_prefixes_json_and_jsonld_context(client: httpx.Client) -> None:
     r = client.get("/prefixes")
-    assert r.headers["content-type"].startswith("application/json") and r.json() == PREFIXES
+    # JSON: every prefix the endpoint predeclares (the whole map); JSON-LD: the release's context
+    assert r.headers["content-type"].startswith("application/json") and r.json() == prefix_map()
+    assert set(PREFIXES) < set(r.json()) and r.json()["HP"] == "http://purl.obolibrary.org/obo/HP_"
     ctx = client.get("/prefixes", headers={"Accept": "application/ld+json"})
     assert ctx.headers["content-type"].startswith("application/ld+json")
     assert ctx.json() == {"@context": PREFIXES}

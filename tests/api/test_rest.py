@@ -206,3 +206,24 @@ def test_cors_is_open_without_credentials(client: httpx.Client) -> None:
     r = client.get("/drugs", headers={"Origin": "https://example.org"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
+
+
+@pytest.mark.parametrize(
+    "sid", ["ilaris-patient-page", "kineret-patient-sheet", "pontikaki-2008-poster"]
+)
+def test_source_text_is_served_byte_for_byte(client: httpx.Client, sid: str) -> None:
+    meta = client.get(f"/sources/{sid}").json()
+    r = client.get(f"/sources/{sid}/text")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/plain; charset=utf-8"
+    assert r.content == (ROOT / "data" / "sources" / f"{sid}.txt").read_bytes()
+    assert hashlib.sha256(r.content).hexdigest() == meta["sha256"]
+    assert r.headers["etag"] == f'"{meta["sha256"]}"'
+    assert r.headers["link"] == f'</id/source/{sid}>; rel="describedby"'
+    again = client.get(f"/sources/{sid}/text", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+    assert client.head(f"/sources/{sid}/text").status_code == 200
+
+
+def test_unknown_source_text_is_404(client: httpx.Client) -> None:
+    r = client.get("/sources/no-such-source/text")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")

@@ -234,6 +234,29 @@ def test_syntax_error_is_400_with_line_and_column(client: httpx.Client) -> None:
     assert "line 3" in body["detail"]
 
 
+def test_our_prefixes_are_predeclared_and_a_query_prefix_wins(client: httpx.Client) -> None:
+    prefixes = client.get("/prefixes").json()
+    assert prefixes["dmkg"] == "https://w3id.org/dmkg/vocab/" and "MONDO" in prefixes
+    query = "SELECT ?drug WHERE { ?drug a dmkg:Drug ; skos:exactMatch drugbank:DB00026 }"
+    rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert [r["drug"]["value"] for r in rows] == ["https://w3id.org/dmkg/id/drug/anakinra"]
+    shadowed = "PREFIX dmkg: <http://example.org/> " + query
+    assert client.get("/sparql", params={"query": shadowed}).json()["results"]["bindings"] == []
+
+
+def test_an_undefined_prefix_is_named_in_one_line(client: httpx.Client) -> None:
+    body = problem(
+        client.get(
+            "/sparql", params={"query": "SELECT * WHERE {\n  ?s rdfs:label ?l ;\n  ex:p ?o }"}
+        ),
+        400,
+    )
+    assert body["detail"] == (
+        'line 3, column 3: undefined prefix "ex" in ex:p; declare it with PREFIX ex: <...>'
+    )
+    assert (body["line"], body["column"]) == (3, 3)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "status"),
     [

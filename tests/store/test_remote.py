@@ -542,6 +542,22 @@ def test_guards_still_refuse(pair: Pair) -> None:
     assert syntax[0].status_code == 400 and syntax[0].json() == syntax[1].json()
 
 
+def test_predeclared_prefixes_alike(pair: Pair) -> None:
+    """The remote store gets our prefix map as a prologue; a PREFIX of the query still wins."""
+    query = "SELECT ?l WHERE { <https://w3id.org/dmkg/id/drug/anakinra> rdfs:label ?l }"
+    remote, embedded = both(pair, "GET", "/sparql", params={"query": query})
+    assert remote.status_code == embedded.status_code == 200
+    assert remote.json() == embedded.json() and remote.json()["results"]["bindings"]
+    own = "PREFIX rdfs: <http://example.org/> " + query
+    shadowed = both(pair, "GET", "/sparql", params={"query": own})
+    assert (
+        shadowed[0].json() == shadowed[1].json() and not shadowed[0].json()["results"]["bindings"]
+    )
+    undefined = both(pair, "GET", "/sparql", params={"query": "SELECT * { ?s nope:p ?o }"})
+    assert undefined[0].json() == undefined[1].json()
+    assert 'undefined prefix "nope"' in undefined[0].json()["detail"]
+
+
 def test_slow_query_gets_the_time_limit_503(pair: Pair) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     start = time.monotonic()

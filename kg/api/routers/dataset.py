@@ -26,8 +26,9 @@ from kg.api.ld_pages import page
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, JSON, JSON_LD, LD_MEDIA, RDF_OFFERED, TURTLE
+from kg.rdf.prefixes import prefix_map
 from kg.rdf.serialize import jsonld_context
-from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY, PREFIXES
+from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY
 from kg.release import layout
 from kg.release.describe import void_triples
 from kg.store.embedded import ServedRelease
@@ -93,7 +94,8 @@ def version(release: ReleaseDep) -> Version:
 
 @router.get(
     "/prefixes",
-    summary="The prefix map (JSON), or the JSON-LD context (Accept: application/ld+json)",
+    summary="The prefix map the endpoint predeclares (JSON), or the release's JSON-LD context "
+    "(Accept: application/ld+json)",
     responses={200: {"content": {JSON: {}, JSON_LD: {}}}, 406: {}},
     response_class=Response,
 )
@@ -107,7 +109,7 @@ def prefixes(
     )
     if media is None:
         raise not_acceptable(offered)
-    body = jsonld_context() if media == offered[1] else dict(sorted(PREFIXES.items()))
+    body = jsonld_context() if media == offered[1] else prefix_map()
     return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})
 
 

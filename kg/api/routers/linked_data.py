@@ -38,17 +38,12 @@ def browse(request: Request, reader: ReaderDep) -> Response:
         raise ProblemError(
             406, "Not Acceptable", "this page is available as: text/html", supported=[HTML]
         )
-    groups: list[tuple[str, list[Any]]] = [(t, reader.summaries(k)) for t, k in INDEX_KINDS]
-    groups.append(
-        (
-            "Sources",
-            [
-                {"href": s.href, "label": s.title, "id": s.id, "brand_names": []}
-                for s in reader.sources()
-            ],
-        )
-    )
-    return render("index.html", groups=[g for g in groups if g[1]])
+    groups: list[tuple[str, str, list[Any]]] = [(t, k, reader.summaries(k)) for t, k in INDEX_KINDS]
+    sources: list[dict[str, Any]] = [
+        {"href": s.href, "label": s.title, "id": s.id, "brand_names": []} for s in reader.sources()
+    ]
+    groups.append(("Sources", "source", sources))
+    return render("index.html", groups=[g for g in groups if g[2]])
 
 
 @router.get(
@@ -57,10 +52,11 @@ def browse(request: Request, reader: ReaderDep) -> Response:
     responses={200: {"content": {m: {} for m in LD_MEDIA}}, 404: {}, 406: {}},
     response_class=Response,
 )
-def resolve_id(request: Request, path: str, reader: ReaderDep) -> Response:
+def resolve_id(request: Request, path: str, reader: ReaderDep, release: ReleaseDep) -> Response:
     iri, ext = split_iri(reader, ID, path)
     media = ld_media(request, ext)
-    return page(request, reader, iri, media, "/id/" + (path.rsplit(".", 1)[0] if ext else path))
+    stem = "/id/" + (path.rsplit(".", 1)[0] if ext else path)
+    return page(request, reader, iri, media, stem, release)
 
 
 @router.get(

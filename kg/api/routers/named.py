@@ -16,14 +16,33 @@ from fastapi.responses import JSONResponse, Response
 
 from kg.api.answers import outcome_response
 from kg.api.conneg import negotiate
-from kg.api.deps import NamedQueriesDep, PublicBaseDep, QueriesDep, SettingsDep
+from kg.api.deps import (
+    NamedQueriesDep,
+    PublicBaseDep,
+    QueriesDep,
+    ReaderDep,
+    ReleaseDep,
+    SettingsDep,
+)  # fmt: skip
 from kg.api.problems import ProblemError, not_acceptable
+from kg.api.query_page import (
+    HTML_ROWS,
+    PageQuery,
+    page_values,
+    problem_of,
+    render_query_page,
+    run,
+)  # fmt: skip
 from kg.api.settings import Settings
 from kg.query.guards import check_query
 from kg.query.job import Job
-from kg.query.named import ParamError, bind
-from kg.rdf.media import EXTENSIONS, GRAPH_MEDIA, SOLUTION_MEDIA
+from kg.query.named import Bound, ParamError, bind
+from kg.query.service import QueryService
+from kg.rdf.media import EXTENSIONS, GRAPH_MEDIA, HTML, SOLUTION_MEDIA
 from kg.rdf.queryfile import NamedQuery, ParamType
+from kg.rdf.sparqltext import with_values
+from kg.store.embedded import ServedRelease
+from kg.views.reader import Reader
 
 __all__ = ["PAGING", "openapi_paths", "router"]
 
@@ -95,17 +114,20 @@ def _split(name: str) -> tuple[str, str | None]:
 @router.get("/queries/{name}", include_in_schema=False)
 async def run_named(
     request: Request, name: str, named: NamedQueriesDep, settings: SettingsDep,
-    queries: QueriesDep, base: PublicBaseDep,
+    queries: QueriesDep, base: PublicBaseDep, reader: ReaderDep, release: ReleaseDep,
 ) -> Response:  # fmt: skip
     stem, forced = _split(name)
     query = named.get(stem)
     if query is None:
         raise ProblemError(404, "Not Found", f"no named query {stem!r}; see /queries")
     offered = _offered(query)
-    media = forced if forced is not None else negotiate(request.headers.get("accept"), offered)
+    accept = request.headers.get("accept")
+    items = list(request.query_params.multi_items())
+    if forced is None and negotiate(accept, [*offered, HTML]) == HTML:
+        return await _page(request, query, items, settings, queries, reader, release, named, base)
+    media = forced if forced is not None else negotiate(accept, offered)
     if media not in offered:
         raise not_acceptable(offered)
-    items = list(request.query_params.multi_items())
     params: dict[str, str] = {}
     for key, value in items:
         if key in params:
@@ -120,11 +142,7 @@ async def run_named(
         terms = bind(query, values)
     except ParamError as exc:
         raise ProblemError(422, "Invalid parameter", str(exc), parameter=exc.name) from None
-    info = check_query(query.text, settings.query_limits())
-    job = Job(
-        query.text, media, query_has_dataset=info.has_dataset,
-        substitutions=tuple(terms.items()), offset=offset, limit=limit, max_rows=settings.max_rows,
-    )  # fmt: skip
+    job = _job(query, media, terms, offset, limit, settings)
     outcome = await queries.run(job)
     links = []
     path = f"{base}/queries/{name}"
@@ -136,6 +154,54 @@ async def run_named(
         prev = {**values, "limit": limit, "offset": max(offset - limit, 0)}
         links.append(f'<{path}?{urlencode(prev)}>; rel="prev"')
     return outcome_response(outcome, {"Link": ", ".join(links)} if links else None)
+
+
+def _job(
+    query: NamedQuery, media: str, terms: Bound, offset: int, limit: int, settings: Settings
+) -> Job:
+    """The job of one named-query request: parameters pre-bound, one page of rows."""
+    info = check_query(query.text, settings.query_limits())
+    return Job(
+        query.text, media, query_has_dataset=info.has_dataset,
+        substitutions=tuple(terms.items()), offset=offset, limit=limit, max_rows=settings.max_rows,
+    )  # fmt: skip
+
+
+async def _page(
+    request: Request, query: NamedQuery, items: list[tuple[str, str]], settings: Settings,
+    queries: QueryService, reader: Reader, release: ServedRelease,
+    named: dict[str, NamedQuery], base: str,
+) -> Response:  # fmt: skip
+    """The query page with this named query's form filled in and its answer (a browser's
+    permalink): blank fields are left out; ``limit`` defaults to a whole page of HTML rows."""
+    values = page_values(items, PAGING)
+    page = PageQuery(text=query.text, form=query.form, named=query.name, values=values)
+    raw = dict(items)
+    try:
+        limit = _int(raw, "limit", min(HTML_ROWS, settings.max_rows), settings.max_rows)
+        offset = _int(raw, "offset", 0, _MAX_OFFSET)
+        terms = bind(query, values)
+    except ProblemError as exc:
+        page.problem, page.status = problem_of(exc), exc.status
+        terms = None
+    except ParamError as exc:
+        page.problem = {"status": 422, "title": "Invalid parameter", "detail": str(exc),
+                        "parameter": exc.name}  # fmt: skip
+        page.status, terms = 422, None
+    if terms is not None:
+        page.text = with_values(query.text, list(terms.items()))
+        job = _job(query, SOLUTION_MEDIA[0], terms, offset, limit, settings)
+        await run(page, queries, reader, job, settings.retry_after)
+        url = f"/queries/{query.name}"
+        page.permalink = f"{url}?{urlencode(values)}" if values else url
+        page.downloads = [
+            (label, f"{url}.{ext}?{urlencode({**values, 'limit': settings.max_rows})}")
+            for label, ext in (("CSV", "csv"), ("TSV", "tsv"), ("JSON", "json"), ("XML", "xml"))
+        ]
+    return render_query_page(
+        page, reader=reader, named=named, release=release.id, endpoint=base + "/sparql",
+        max_rows=settings.max_rows, ran=terms is not None,
+    )  # fmt: skip
 
 
 def _operation(query: NamedQuery, settings: Settings) -> dict[str, Any]:

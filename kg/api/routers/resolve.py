@@ -16,8 +16,9 @@ from kg.api.deps import PublicBaseDep, ReaderDep
 from kg.api.problems import ProblemError
 from kg.api.urls import COLLECTIONS
 from kg.rdf import prefixes
-from kg.rdf.vocab import ID, SKOS_MATCHES
+from kg.rdf.vocab import ID
 from kg.views.reader import Reader
+from kg.views.search import mapped_to
 
 __all__ = ["Resolved", "ResolvedEntity", "router"]
 
@@ -82,17 +83,7 @@ def resolve(
     except ValueError as exc:
         name = "curie" if curie is not None else "iri"
         raise ProblemError(422, "Bad parameter", f"not an IRI: {exc}", parameter=name) from None
-    store = reader.store
-    found: list[ResolvedEntity] = []
-    if target.startswith(ID) and reader.exists(target):
-        found.append(_entity(reader, base, target, "self"))
-    for match in SKOS_MATCHES:
-        for q in store.quads_for_pattern(None, match, NamedNode(target)):
-            if isinstance(q.subject, NamedNode) and q.subject.value.startswith(ID):
-                found.append(_entity(reader, base, q.subject.value, prefixes.shorten(match.value)))
+    found = [_entity(reader, base, e, predicate) for e, predicate in mapped_to(reader, target)]
     if not found:
         raise ProblemError(404, "Not found", f"no entity of this graph maps to {curie or iri}")
-    unique = {(e.iri, e.predicate): e for e in found}
-    return Resolved(
-        query=curie or iri or "", iri=target, curie=standard, matches=list(unique.values())
-    )
+    return Resolved(query=curie or iri or "", iri=target, curie=standard, matches=found)

@@ -14,9 +14,11 @@ from typing import Annotated, Final, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from kg.api.deps import PublicBaseDep, ReaderDep
+from kg.api.deps import PublicBaseDep, ReaderDep, ReleaseDep
+from kg.api.ld_pages import source_text_bytes
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError
 from kg.api.urls import KINDS
@@ -30,6 +32,8 @@ __all__ = ["Page", "SourceDetail", "router"]
 router = APIRouter(tags=["rest"])
 
 MAX_LIMIT: Final = 1000
+CACHE_CONTROL: Final = "public, max-age=3600"
+"""Source texts change only with a new release; the ETag (their sha256) revalidates."""
 T = TypeVar("T")
 
 
@@ -175,6 +179,33 @@ def get_source(reader: ReaderDep, id: str) -> SourceDetail:
     return SourceDetail(
         **src.model_dump(), curator_notes=reader.source_notes(src.iri), claims_curated=claims
     )
+
+
+@router.get(
+    "/sources/{id}/text",
+    summary="A source's whole text, byte for byte as curated (its sha256 is the ETag)",
+    operation_id="get_source_text",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {}}}, 304: {}, 404: {"description": "unknown id"}},
+)
+def get_source_text(request: Request, reader: ReaderDep, release: ReleaseDep, id: str) -> Response:
+    src = next((s for s in reader.sources() if s.id == id), None)
+    if src is None:
+        raise ProblemError(404, "Not Found", f"no source with id {id!r}", id=id, kind="source")
+    data = source_text_bytes(release, id)
+    if data is None:
+        raise ProblemError(404, "Not Found", f"release {release.id} carries no text for {id!r} "
+                           "(built before sources.tar)", id=id, kind="source")  # fmt: skip
+    etag = f'"{src.sha256}"' if src.sha256 else None
+    headers = {"Cache-Control": CACHE_CONTROL, "Link": f'<{src.href}>; rel="describedby"'}
+    if etag:
+        headers["ETag"] = etag
+        if etag in {
+            t.strip().removeprefix("W/")
+            for t in request.headers.get("if-none-match", "").split(",")
+        }:
+            return Response(status_code=304, headers=headers)
+    return Response(data, media_type="text/plain; charset=utf-8", headers=headers)
 
 
 with_head(router)

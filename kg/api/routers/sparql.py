@@ -9,24 +9,36 @@ runs the guards; queries run in the query service (:mod:`kg.query.service`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated, Any, Final
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from pyoxigraph import NamedNode
 
 from kg.api.answers import choose_media, outcome_response, rdf_response
 from kg.api.conneg import negotiate
-from kg.api.deps import NamedQueriesDep, PublicBaseDep, QueriesDep, ReleaseDep, SettingsDep
-from kg.api.pages import render
+from kg.api.deps import (
+    NamedQueriesDep,
+    PublicBaseDep,
+    QueriesDep,
+    ReaderDep,
+    ReleaseDep,
+    SettingsDep,
+)  # fmt: skip
 from kg.api.problems import ProblemError, not_acceptable
+from kg.api.query_page import (
+    DEFAULT_QUERY,
+    HTML_ROWS,
+    PageQuery,
+    downloads,
+    render_query_page,
+    run,
+)  # fmt: skip
 from kg.query.guards import check_query, update_refused
 from kg.query.job import Job
-from kg.query.named import ParamError, bind
 from kg.rdf.media import GRAPH_MEDIA, HTML, RDF_MEDIA, SOLUTION_MEDIA
-from kg.rdf.queryfile import NamedQuery
-from kg.rdf.vocab import PREFIXES
 from kg.release.describe import service_description
 
 __all__ = ["router"]
@@ -37,6 +49,8 @@ _ALLOW: Final = "GET, HEAD, POST, OPTIONS"
 _FORM_TYPE: Final = "application/x-www-form-urlencoded"
 _QUERY_TYPE: Final = "application/sparql-query"
 _UPDATE_TYPE: Final = "application/sparql-update"
+_MAX_PERMALINK: Final = 8000
+"""Longest permalink written (browsers and proxies cut longer URLs; POST has no permalink)."""
 _PROTOCOL_DOC: Final[dict[str, Any]] = {
     "parameters": [
         {"name": "query", "in": "query", "schema": {"type": "string"},
@@ -70,11 +84,11 @@ class _Context:
 
     def __init__(
         self, request: Request, settings: SettingsDep, queries: QueriesDep, base: PublicBaseDep,
-        release: ReleaseDep, named: NamedQueriesDep,
+        release: ReleaseDep, named: NamedQueriesDep, reader: ReaderDep,
     ) -> None:  # fmt: skip
         self.request, self.settings, self.queries = request, settings, queries
         self.endpoint = base + "/sparql"
-        self.release, self.named = release, named
+        self.release, self.named, self.reader = release, named, reader
 
 
 async def answer(
@@ -85,14 +99,43 @@ async def answer(
     default_graphs: tuple[str, ...] | None = None,
     named_graphs: tuple[str, ...] | None = None,
 ) -> Response:
-    """Guard, negotiate, run and render one query."""
+    """Guard, negotiate, run and render one query: the answer, or for a browser (HTML
+    preferred, no ``format``) the query page showing it."""
     info = check_query(query, ctx.settings.query_limits())
-    media = choose_media(info.form, ctx.request.headers.get("accept"), forced)
     job = Job(
-        query, media, default_graphs, named_graphs, info.has_dataset,
+        query, SOLUTION_MEDIA[0], default_graphs, named_graphs, info.has_dataset,
         max_rows=ctx.settings.max_rows, base_iri=_base_iri(ctx.endpoint),
     )  # fmt: skip
-    return outcome_response(await ctx.queries.run(job))
+    accept = ctx.request.headers.get("accept")
+    offered = GRAPH_MEDIA if info.form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_MEDIA
+    if not any(v.strip() for v in forced) and negotiate(accept, [*offered, HTML]) == HTML:
+        return await _page(
+            ctx, query, info.form, replace(job, max_rows=min(job.max_rows, HTML_ROWS))
+        )
+    media = choose_media(info.form, accept, forced)
+    return outcome_response(await ctx.queries.run(replace(job, media_type=media)))
+
+
+def _permalink(ctx: _Context, query: str) -> str | None:
+    """The GET address of this query and its dataset (None when too long for a URL)."""
+    params = [(k, v) for k, v in ctx.request.query_params.multi_items() if k.endswith("graph-uri")]
+    url = "/sparql?" + urlencode([("query", query), *params])
+    return url if len(url) <= _MAX_PERMALINK else None
+
+
+async def _page(ctx: _Context, query: str, form: str, job: Job) -> Response:
+    page = PageQuery(text=query, form=form, permalink=_permalink(ctx, query))
+    await run(page, ctx.queries, ctx.reader, job, ctx.settings.retry_after)
+    if page.permalink is not None:
+        page.downloads = downloads(form, page.permalink)
+    return _render(ctx, page, ran=True)
+
+
+def _render(ctx: _Context, page: PageQuery, ran: bool) -> Response:
+    return render_query_page(
+        page, reader=ctx.reader, named=ctx.named, release=ctx.release.id,
+        endpoint=ctx.endpoint, max_rows=ctx.settings.max_rows, ran=ran,
+    )  # fmt: skip
 
 
 def _params_answer_kwargs(params: list[tuple[str, str]]) -> dict[str, Any]:
@@ -217,36 +260,6 @@ def _describe(ctx: _Context) -> Response:
     return rdf_response(service_description(ctx.endpoint, ctx.release.manifest), chosen)
 
 
-_DEFAULT_QUERY: Final = (
-    "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("dmkg", "dmkgid", "rdfs"))
-    + "SELECT ?drug ?label WHERE {\n  ?drug a dmkg:Drug ; rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 100\n"
-)
-
-
-def _example_text(query: NamedQuery) -> str:
-    """The query text with its example values appended as a VALUES block, for the editor."""
-    try:
-        terms = bind(query, query.example, PREFIXES)
-    except ParamError:
-        return query.text
-    if not terms or query.form not in ("SELECT",):
-        return query.text
-    names = " ".join(f"?{k}" for k in terms)
-    values = " ".join(str(v) for v in terms.values())
-    return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
-
-
-def query_page(ctx: _Context) -> HTMLResponse:
-    """The HTML query page: editor, examples from ``queries/``, results table (static JS)."""
-    examples = [
-        {"name": q.name, "summary": q.summary, "text": _example_text(q)} for q in ctx.named.values()
-    ]
-    return render(
-        "query.html",
-        headers={"Vary": "Accept"},
-        examples=examples,
-        release=ctx.release.id,
-        endpoint=ctx.endpoint,
-        default_query=_DEFAULT_QUERY,
-        max_rows=ctx.settings.max_rows,
-    )
+def query_page(ctx: _Context) -> Response:
+    """The HTML query page with the default query and no answer yet."""
+    return _render(ctx, PageQuery(text=DEFAULT_QUERY), ran=False)
