@@ -3,20 +3,28 @@
 Input is always sorted (quads by :func:`quad_key`, triples by their N-Triples text), so every
 output is byte-for-byte reproducible. N-Triples is written canonically: one triple per line,
 lines sorted as bytes, so a diff between two releases shows exactly the triples that changed.
+
+Turtle and TriG are written with :data:`TURTLE_PREFIXES`: one prefix per kind of IRI we mint
+(``dmkg.drug:anakinra``) instead of ``dmkgid:``, whose local parts hold a ``/`` that Turtle
+must escape (``dmkgid:drug\\/anakinra``); an IRI no prefix fits without a ``/`` (an evidence
+selector, ``id/evidence/<hash>/quote``) is written in full. JSON-LD is compacted by PyLD under
+:func:`jsonld_context`, given inline: no context is ever fetched.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 from pyoxigraph import Quad, RdfFormat, Triple
 from pyoxigraph import serialize as _serialize
 
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import KIND_PREFIXES, PREFIXES, RDF_TYPE
 
 __all__ = [
+    "CONTEXT_PREFIXES",
+    "TURTLE_PREFIXES",
     "jsonld",
     "jsonld_context",
     "ntriples",
@@ -24,6 +32,17 @@ __all__ = [
     "serialize",
     "sorted_triples",
 ]
+
+CONTEXT_PREFIXES: Final[dict[str, str]] = dict(sorted({**PREFIXES, **KIND_PREFIXES}.items()))
+"""The JSON-LD context of releases and pages (and ``/prefixes``): the release prefixes plus
+one per kind of minted IRI; compaction picks the shortest compact IRI, so entities read
+``dmkg.drug:anakinra`` and evidence ``dmkgid:evidence/<hash>``."""
+TURTLE_PREFIXES: Final[dict[str, str]] = {
+    k: v for k, v in CONTEXT_PREFIXES.items() if k != "dmkgid"
+}
+"""Prefixes written into Turtle and TriG. pyoxigraph uses the longest prefix that matches and
+escapes a ``/`` in the rest, so ``dmkgid:`` is left out: without it an IRI no kind prefix
+fits is written in full."""
 
 
 def quad_key(q: Quad) -> tuple[str, str]:
@@ -40,8 +59,9 @@ def sorted_triples(quads: Iterable[Quad]) -> list[Triple]:
 
 
 def serialize(data: Sequence[Triple] | Sequence[Quad], fmt: RdfFormat) -> bytes:
-    """``data`` in ``fmt``, with our prefixes where the format has prefixes."""
-    out = _serialize(data, format=fmt, prefixes=PREFIXES)
+    """``data`` in ``fmt``, with :data:`TURTLE_PREFIXES` where the format has prefixes
+    (JSON-LD is :func:`jsonld`)."""
+    out = _serialize(data, format=fmt, prefixes=TURTLE_PREFIXES)
     assert out is not None  # no output file given: pyoxigraph returns the bytes
     return out
 
@@ -57,16 +77,42 @@ def ntriples(data: Iterable[Quad] | Iterable[Triple]) -> bytes:
 
 
 def jsonld_context() -> dict[str, Any]:
-    """The JSON-LD context of a release: our prefix map."""
-    return {"@context": dict(sorted(PREFIXES.items()))}
+    """The JSON-LD context of a release: :data:`CONTEXT_PREFIXES`."""
+    return {"@context": dict(CONTEXT_PREFIXES)}
+
+
+def _no_fetch(url: str, options: object = None) -> Any:
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(
+        f"remote JSON-LD document {url!r} refused: dmkg never fetches", "dmkg.offline"
+    )
+
+
+def _rdf_types(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rdf:type`` values that are IRIs or blank nodes as ``@type``, as JSON-LD's fromRdf
+    does by default (pyoxigraph writes them as a plain property)."""
+    key = RDF_TYPE.value
+    for node in nodes:
+        values = node.get(key)
+        if values and all(set(v) == {"@id"} for v in values):
+            node["@type"] = [v["@id"] for v in values]
+            del node[key]
+    return nodes
 
 
 def jsonld(triples: Sequence[Triple]) -> bytes:
-    """JSON-LD of sorted triples under our prefix context.
+    """Compacted JSON-LD of sorted triples under :func:`jsonld_context`.
 
-    pyoxigraph writes compact, expanded JSON-LD (a node array ordered as its sorted input);
-    the context is put around those bytes as they are (parsing them back into Python objects
-    cost several times the file's size), so processors can compact with our CURIEs."""
-    context = json.dumps(jsonld_context()["@context"], ensure_ascii=False, separators=(",", ":"))
-    nodes = serialize(triples, RdfFormat.JSON_LD)
-    return b'{"@context":' + context.encode("utf-8") + b',"@graph":' + nodes + b"}\n"
+    pyoxigraph writes expanded JSON-LD, one node object per subject in the order of its sorted
+    input; PyLD compacts it (``skipExpansion``: it already is expanded), which keeps that order
+    and sorts the keys, so the bytes are reproducible."""
+    from pyld import jsonld as pyld
+
+    expanded = json.loads(_serialize(triples, format=RdfFormat.JSON_LD) or b"[]")
+    compacted = pyld.compact(
+        _rdf_types(expanded),
+        jsonld_context(),
+        {"documentLoader": _no_fetch, "skipExpansion": True, "graph": True},
+    )
+    return (json.dumps(compacted, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

@@ -11,7 +11,7 @@ import pytest
 from conftest import served_triples  # type: ignore[import-not-found]  # tests/api: no __init__
 from pyoxigraph import RdfFormat, parse
 
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import KIND_PREFIXES, PREFIXES
 from kg.release.layout import RELEASE_FILES
 
 VOID = "http://rdfs.org/ns/void#"
@@ -79,11 +79,12 @@ def test_void_406(client: httpx.Client) -> None:
 
 def test_prefixes_json_and_jsonld_context(client: httpx.Client) -> None:
     r = client.get("/prefixes")
-    assert r.headers["content-type"].startswith("application/json") and r.json() == PREFIXES
+    ours = {**PREFIXES, **KIND_PREFIXES}
+    assert r.headers["content-type"].startswith("application/json") and r.json() == ours
     ctx = client.get("/prefixes", headers={"Accept": "application/ld+json"})
     assert ctx.headers["content-type"].startswith("application/ld+json")
-    assert ctx.json() == {"@context": PREFIXES}
-    assert client.get("/prefixes", params={"format": "jsonld"}).json() == {"@context": PREFIXES}
+    assert ctx.json() == {"@context": ours}
+    assert client.get("/prefixes", params={"format": "jsonld"}).json() == {"@context": ours}
     assert client.get("/prefixes", params={"format": "xml"}).status_code == 422
 
 

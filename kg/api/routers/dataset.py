@@ -26,8 +26,8 @@ from kg.api.ld_pages import page
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, JSON, JSON_LD, LD_MEDIA, RDF_OFFERED, TURTLE
-from kg.rdf.serialize import jsonld_context
-from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY, PREFIXES
+from kg.rdf.serialize import CONTEXT_PREFIXES, jsonld_context
+from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY
 from kg.release import layout
 from kg.release.describe import void_triples
 from kg.store.embedded import ServedRelease
@@ -107,7 +107,7 @@ def prefixes(
     )
     if media is None:
         raise not_acceptable(offered)
-    body = jsonld_context() if media == offered[1] else dict(sorted(PREFIXES.items()))
+    body = jsonld_context() if media == offered[1] else dict(CONTEXT_PREFIXES)
     return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})
 
 
