@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, QuerySolutions, QueryTriples
 
 from kg.query.results import serialize_boolean, serialize_solutions, serialize_triples
 from kg.rdf.media import GRAPH_MEDIA, RESULTS_MEDIA, SOLUTION_MEDIA
-from kg.rdf.sparqltext import with_values
+from kg.rdf.sparqltext import star_columns, with_values
 from kg.rdf.terms import Term
 from kg.store.protocol import QueryableStore
 
@@ -124,9 +124,11 @@ def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
         result = store.query(with_values(job.query, job.substitutions), **options)
         cap = job.limit if job.limit is not None else job.max_rows
         if isinstance(result, QuerySolutions):
-            variables = [v.value for v in result.variables]
+            names = [v.value for v in result.variables]
+            variables = star_columns(job.query, names)  # SELECT *: in order of appearance
+            at = [names.index(v) for v in variables]
             items = list(itertools.islice(result, job.offset, job.offset + cap + 1))
-            rows = [[sol[v] for v in range(len(variables))] for sol in items[:cap]]
+            rows = [[sol[i] for i in at] for sol in items[:cap]]
             media = job.media_type if job.media_type in RESULTS_MEDIA else SOLUTION_MEDIA[0]
             body, form = serialize_solutions(variables, rows, media), "SELECT"
         elif isinstance(result, QueryTriples):
