@@ -31,7 +31,7 @@ from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY
 from kg.release import layout
 from kg.release.describe import void_triples
 from kg.store.embedded import ServedRelease
-from kg.views.statistics import dataset_statistics
+from kg.views.statistics import served_statistics
 
 __all__ = ["CACHE_CONTROL", "Health", "Version", "commit", "router"]
 
@@ -242,11 +242,7 @@ def void(request: Request, release: ReleaseDep, reader: ReaderDep, base: PublicB
     media = negotiate(request.headers.get("accept"), RDF_OFFERED)
     if media is None:
         raise not_acceptable(RDF_OFFERED)
-    stats = reader.cached(
-        "statistics",
-        release.id,
-        lambda: dataset_statistics(reader, release.graphs, release.manifest.get("graphs", {})),
-    )
+    stats = served_statistics(reader, release)
     triples = void_triples(release.manifest, release.id, release.graphs, stats, base + "/")
     return rdf_response(triples, media)
 

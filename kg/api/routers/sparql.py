@@ -18,7 +18,14 @@ from pyoxigraph import NamedNode
 
 from kg.api.answers import choose_media, outcome_response, rdf_response
 from kg.api.conneg import negotiate
-from kg.api.deps import NamedQueriesDep, PublicBaseDep, QueriesDep, ReleaseDep, SettingsDep
+from kg.api.deps import (
+    NamedQueriesDep,
+    PublicBaseDep,
+    QueriesDep,
+    ReaderDep,
+    ReleaseDep,
+    SettingsDep,
+)
 from kg.api.pages import render
 from kg.api.problems import ProblemError, not_acceptable
 from kg.query.guards import check_query, update_refused
@@ -28,6 +35,7 @@ from kg.rdf.media import GRAPH_MEDIA, HTML, RDF_MEDIA, SOLUTION_MEDIA
 from kg.rdf.queryfile import NamedQuery
 from kg.rdf.vocab import PREFIXES
 from kg.release.describe import service_description
+from kg.views.statistics import served_statistics
 
 __all__ = ["router"]
 
@@ -70,11 +78,11 @@ class _Context:
 
     def __init__(
         self, request: Request, settings: SettingsDep, queries: QueriesDep, base: PublicBaseDep,
-        release: ReleaseDep, named: NamedQueriesDep,
+        release: ReleaseDep, named: NamedQueriesDep, reader: ReaderDep,
     ) -> None:  # fmt: skip
         self.request, self.settings, self.queries = request, settings, queries
         self.endpoint = base + "/sparql"
-        self.release, self.named = release, named
+        self.release, self.named, self.reader = release, named, reader
 
 
 async def answer(
@@ -214,7 +222,8 @@ def _describe(ctx: _Context) -> Response:
         raise not_acceptable([*rdf, HTML])
     if chosen == HTML:
         return query_page(ctx)
-    return rdf_response(service_description(ctx.endpoint, ctx.release.manifest), chosen)
+    stats = served_statistics(ctx.reader, ctx.release)
+    return rdf_response(service_description(ctx.endpoint, stats), chosen)
 
 
 _DEFAULT_QUERY: Final = (
