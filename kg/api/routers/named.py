@@ -1,7 +1,8 @@
 """``/queries``: the named queries of ``queries/*.rq`` as typed, paged API routes.
 
-Parameters are declared in each file's header, validated by ``kg.namedqueries`` (422 naming
-the parameter) and bound as RDF terms, never pasted into the query text. Paging fetches
+Parameters are declared in each file's header, validated by :func:`kg.query.named.bind` (422
+naming the parameter) and bound as RDF terms, never pasted into the query text; ``iri``
+parameters also take the release's short forms (``age_group=Child``, ``drug=anakinra``). Paging fetches
 ``limit + 1`` rows so that ``Link: rel="next"`` appears only when a next page exists. Each
 query is also its own path in ``/openapi.json``.
 """
@@ -16,12 +17,20 @@ from fastapi.responses import JSONResponse, Response
 
 from kg.api.answers import outcome_response
 from kg.api.conneg import negotiate
-from kg.api.deps import NamedQueriesDep, PublicBaseDep, QueriesDep, SettingsDep
+from kg.api.deps import (
+    NamedQueriesDep,
+    PublicBaseDep,
+    QueriesDep,
+    ReaderDep,
+    ReleaseDep,
+    SettingsDep,
+)
 from kg.api.problems import ProblemError, not_acceptable
 from kg.api.settings import Settings
 from kg.query.guards import check_query
 from kg.query.job import Job
 from kg.query.named import ParamError, bind
+from kg.query.shortforms import ShortForms
 from kg.rdf.media import EXTENSIONS, GRAPH_MEDIA, SOLUTION_MEDIA
 from kg.rdf.queryfile import NamedQuery, ParamType
 
@@ -95,7 +104,7 @@ def _split(name: str) -> tuple[str, str | None]:
 @router.get("/queries/{name}", include_in_schema=False)
 async def run_named(
     request: Request, name: str, named: NamedQueriesDep, settings: SettingsDep,
-    queries: QueriesDep, base: PublicBaseDep,
+    queries: QueriesDep, base: PublicBaseDep, release: ReleaseDep, reader: ReaderDep,
 ) -> Response:  # fmt: skip
     stem, forced = _split(name)
     query = named.get(stem)
@@ -116,8 +125,9 @@ async def run_named(
     limit = _int(params, "limit", min(settings.page_size, settings.max_rows), settings.max_rows)
     offset = _int(params, "offset", 0, _MAX_OFFSET)
     values = {k: v for k, v in params.items() if k not in PAGING}
+    forms = reader.cached("short-forms", release.id, lambda: ShortForms.of_store(release.store))
     try:
-        terms = bind(query, values)
+        terms = bind(query, values, forms=forms)
     except ParamError as exc:
         raise ProblemError(422, "Invalid parameter", str(exc), parameter=exc.name) from None
     info = check_query(query.text, settings.query_limits())
