@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, Final
 
 from pyoxigraph import Quad, RdfFormat, Triple
@@ -101,18 +102,74 @@ def _rdf_types(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return nodes
 
 
-def jsonld(triples: Sequence[Triple]) -> bytes:
+@cache
+def _processor() -> Any:
+    """PyLD's processor with IRI compaction memoised per IRI and position.
+
+    PyLD spends most of a release's compaction in ``_compact_iri``, testing every term of the
+    context against every IRI occurrence (a 200-drug release: 8 s of 11). Our context holds
+    prefixes only (no type, language or container mappings), so an IRI's compact form depends
+    on the IRI and its position alone, never on the value it sits in: the answer is kept per
+    (IRI, vocab, reverse, base, context). A test compares the output with plain PyLD's."""
+    from pyld import jsonld as pyld
+
+    class Memoised(pyld.JsonLdProcessor):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: dict[tuple[object, ...], Any] = {}
+
+        def _compact_iri(
+            self, active_ctx: Any, iri: Any, value: Any = None, vocab: bool = False,
+            base: Any = None, reverse: bool = False,
+        ) -> Any:  # fmt: skip
+            key = (iri, vocab, reverse, base, id(active_ctx))
+            if key not in self.seen:
+                self.seen[key] = super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+            return self.seen[key]
+
+    return Memoised
+
+
+def _chunks(triples: Sequence[Triple], size: int) -> Iterable[Sequence[Triple]]:
+    """Runs of about ``size`` triples, cut only between subjects (sorted input keeps each
+    subject's triples together, so every node object lies in one run)."""
+    start = 0
+    while start < len(triples):
+        end = min(start + size, len(triples))
+        while end < len(triples) and triples[end].subject == triples[end - 1].subject:
+            end += 1
+        yield triples[start:end]
+        start = end
+
+
+def jsonld(triples: Sequence[Triple], *, memoise: bool = True, chunk: int = 50_000) -> bytes:
     """Compacted JSON-LD of sorted triples under :func:`jsonld_context`.
 
     pyoxigraph writes expanded JSON-LD, one node object per subject in the order of its sorted
     input; PyLD compacts it (``skipExpansion``: it already is expanded), which keeps that order
-    and sorts the keys, so the bytes are reproducible."""
+    and sorts the keys, so the bytes are reproducible. A node's compaction depends on the node
+    alone, so runs of ``chunk`` triples are compacted and written one after the other (the
+    same bytes as one run, in bounded memory). ``memoise=False`` runs plain PyLD (the
+    reference the memoised run is tested against)."""
     from pyld import jsonld as pyld
 
-    expanded = json.loads(_serialize(triples, format=RdfFormat.JSON_LD) or b"[]")
-    compacted = pyld.compact(
-        _rdf_types(expanded),
-        jsonld_context(),
-        {"documentLoader": _no_fetch, "skipExpansion": True, "graph": True},
-    )
-    return (json.dumps(compacted, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    context = jsonld_context()
+    head = json.dumps(context, indent=1, ensure_ascii=False)[:-2]  # without the closing "\n}"
+    parts = [head, ',\n "@graph": [']
+    first = True
+    for run in _chunks(triples, chunk):
+        expanded = json.loads(_serialize(run, format=RdfFormat.JSON_LD) or b"[]")
+        processor = _processor()() if memoise else pyld.JsonLdProcessor()
+        compacted = processor.compact(
+            _rdf_types(expanded),
+            context,
+            {"documentLoader": _no_fetch, "skipExpansion": True, "graph": True},
+        )
+        for node in compacted["@graph"]:
+            text = json.dumps(node, indent=1, ensure_ascii=False)
+            parts.append(
+                ("\n" if first else ",\n") + "\n".join("  " + ln for ln in text.split("\n"))
+            )
+            first = False
+    parts.append("\n ]\n}\n" if not first else "]\n}\n")
+    return "".join(parts).encode("utf-8")
