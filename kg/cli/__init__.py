@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 from kg import __version__
+from kg.cli.helptext import Formatter, epilog
 from kg.errors import (
     BuildError,
     CurationErrors,
@@ -53,7 +54,6 @@ _EXAMPLES = (
 
 def parser() -> argparse.ArgumentParser:
     from kg.cli import build, checks, export, mappings, publish, query, serve
-    from kg.cli.helptext import Formatter, epilog
 
     p = argparse.ArgumentParser(
         prog="kg",
@@ -70,9 +70,11 @@ Exit codes: 0 done; 1 findings (curation errors, SHACL violations, a refused que
     p.add_argument("--version", action="version", version=f"kg (dmkg) {__version__}")
     p.add_argument("--data", default="data", help="curated data folder (default: data)")
     p.add_argument("--ontology", default="ontology", help="ontology folder (default: ontology)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = p.add_subparsers(dest="command", required=True)
     for group in (build, checks, mappings, export, publish, serve, query):
         group.add_commands(sub)
+    sub.required = False  # `kg` alone prints the help (main)
+    sub.metavar = "COMMAND"
     return p
 
 

@@ -26,7 +26,7 @@ def test_version() -> None:
 def test_kg_alone_prints_the_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("usage: kg") and "commands:" in out and "examples:" in out
+    assert out.startswith("usage: kg") and "  COMMAND\n" in out and "examples:" in out
     for name in _commands():
         assert f"    {name} " in out
 
