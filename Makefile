@@ -1,21 +1,28 @@
-# Two commands matter: `make run` and `make test`. Everything installs into .venv.
+# Two commands matter: `make run` and `make test`. Everything installs into .venv: `make run`
+# only what building and serving need, `make test` (and `make install`) the dev extras too.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build run test lint typecheck unit expected clean bench bench-quick bench-suggest vendor
+.PHONY: install install-runtime build run test lint typecheck unit expected clean bench bench-quick bench-suggest vendor
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.runtime-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime-installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+install-runtime: $(BIN)/.runtime-installed
+
 install: $(BIN)/.installed
 
-build: install
+build: install-runtime
 	$(BIN)/kg build --out dist
 
 run: build

@@ -22,7 +22,7 @@ from kg import __version__
 from kg.curation.corpus import Corpus
 from kg.curation.load import load_corpus
 from kg.errors import BuildError, CurationError, CurationErrors
-from kg.gates import Gate, GateContext, ReasoningGate, ShaclGate
+from kg.gates import Gate, GateContext, GateFiles, ReasoningGate, ShaclGate
 from kg.graph import build_quads
 from kg.mappings import MappingSet, corpus_subjects, load_mappings
 from kg.ontology import Ontology
@@ -32,6 +32,7 @@ from kg.release.exports import export_producers
 from kg.release.formats import Producer, release_producers
 from kg.release.sources import source_archive
 from kg.release.write import write_release
+from kg.shacl import Report
 
 __all__ = ["BuildResult", "Paths", "build", "default_gates", "load_inputs", "source_texts"]
 
@@ -61,13 +62,17 @@ class BuildResult:
     quads: list[Quad]
     mappings: MappingSet
     timings: dict[str, float] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
+    """What gates found without blocking, by gate name (``validate``: the SHACL warnings
+    and infos of the published graph)."""
 
 
-def default_gates(paths: Paths | None = None) -> tuple[Gate, ...]:
+def default_gates(paths: Paths | None = None, *, strict: bool = False) -> tuple[Gate, ...]:
     """The gates of ``kg build``: SHACL validation (shapes of ``paths.ontology``, on the SPARQL
-    engine, which gives pyshacl's results), then OWL reasoning (HermiT)."""
+    engine, which gives pyshacl's results; ``strict``: warnings block too), then OWL
+    reasoning (HermiT)."""
     paths = paths or Paths()
-    return ShaclGate(paths.shapes_file), ReasoningGate()
+    return ShaclGate(paths.shapes_file, strict=strict), ReasoningGate()
 
 
 def _load(paths: Paths, ontology: Ontology) -> tuple[Corpus, MappingSet]:
@@ -123,10 +128,14 @@ def _build(paths: Paths, out: Path, gates: Sequence[Gate]) -> BuildResult:
         quads = step("graph", lambda: build_quads(corpus, ontology, mappings))
         ctx = GateContext(ontology, corpus.rel)
         checked: dict[str, bytes] = {}
+        reports: dict[str, Report] = {}
         for gate in gates:
-            checked.update(step(gate.name, partial(gate, quads, ctx)))
+            files = step(gate.name, partial(gate, quads, ctx))
+            if isinstance(files, GateFiles) and files.report is not None:
+                reports[gate.name] = files.report
+            checked.update(files)
         step("write", lambda: _write(corpus, quads, mappings, ontology, checked, out))
-    return BuildResult(out, corpus, quads, mappings, timings)
+    return BuildResult(out, corpus, quads, mappings, timings, reports)
 
 
 def source_texts(corpus: Corpus) -> bytes:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.query.guards import QueryLimits
-from kg.query.service import PoolLimits
+if TYPE_CHECKING:  # imported where used: `kg --help` builds its options from these fields
+    from kg.query.guards import QueryLimits
+    from kg.query.service import PoolLimits
 
 __all__ = ["Settings"]
 
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     host: str = Field(
         default="127.0.0.1", description="address to bind; loopback unless told otherwise"
     )
-    port: int = Field(default=8000, ge=0, le=65535)
+    port: int = Field(default=8000, ge=0, le=65535, description="TCP port to bind")
     release: Path = Field(default=Path("dist"), description="release folder built by `kg build`")
     cache_dir: Path | None = Field(
         default=None, description="store cache (default: .cache/store beside the release)"
@@ -39,7 +41,8 @@ class Settings(BaseSettings):
         default=None, description="user:password for the remote store (HTTP Basic)"
     )
     store_auth_env: str | None = Field(
-        default=None, description="name of a variable holding user:password for the store"
+        default=None,
+        description="name of a variable holding user:password for the store, else DMKG_STORE_AUTH",
     )
     queries_dir: Path = Field(default=Path("queries"), description="named queries (*.rq)")
     base_url: str | None = Field(
@@ -100,8 +103,12 @@ class Settings(BaseSettings):
 
     def pool_limits(self) -> PoolLimits:
         """The bounds of the query service."""
+        from kg.query.service import PoolLimits
+
         return PoolLimits(**{f.name: getattr(self, f.name) for f in fields(PoolLimits)})
 
     def query_limits(self) -> QueryLimits:
         """What the guards refuse before a query reaches an engine."""
+        from kg.query.guards import QueryLimits
+
         return QueryLimits(self.max_query_bytes, self.max_depth, self.max_operators)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kg.cli.helptext import command
 from kg.errors import InconsistentOntologyError
 from kg.gates import VALIDATION_JSON, VALIDATION_TTL
 
@@ -75,7 +76,15 @@ def add_commands(sub: Any) -> None:
     from kg.qc import LEVELS
     from kg.shacl import ENGINES
 
-    v = sub.add_parser("validate", help="validate a release against ontology/shapes.ttl (SHACL)")
+    v = command(
+        sub, "validate", "validate a release against ontology/shapes.ttl (SHACL)",
+        """\
+Every result with severity, focus node and label, path, value, message, shape and the curated
+file:line; written as a W3C validation report (validation.ttl) and as validation.json. The
+default engine compiles the shapes to SPARQL on pyoxigraph and gives pyshacl's results;
+--engine pyshacl runs the reference. Exit codes: 0 conforms, 1 violations, 2 error.""",
+        ["kg validate", "kg validate --release /tmp/dist --engine pyshacl --limit 10"],
+    )  # fmt: skip
     v.add_argument("--release", default="dist", help="release folder (default: dist)")
     v.add_argument(
         "--report-dir", help="where to write validation.ttl/.json (default: the release)"
@@ -84,7 +93,14 @@ def add_commands(sub: Any) -> None:
     v.add_argument("--engine", default=next(iter(ENGINES)), choices=tuple(ENGINES),
                    help="SHACL engine: sparql (pyoxigraph, default) or pyshacl (the reference)")  # fmt: skip
     v.set_defaults(func=_cmd_validate)
-    r = sub.add_parser("reason", help="check consistency and classify a release (HermiT)")
+    r = command(
+        sub, "reason", "check consistency and classify a release (HermiT)",
+        """\
+Runs HermiT (owlready2, in a Java process with a time limit and heap cap) on the release's
+projection; an inconsistency or an unsatisfiable class is named. Writes kg-inferred.ttl and
+kg-full.ttl. Exit codes: 0 consistent, 1 inconsistent, 2 error (Java missing, time limit).""",
+        ["kg reason", "kg reason --release /tmp/dist --timeout 300 --memory 4096"],
+    )  # fmt: skip
     r.add_argument("--release", default="dist", help="release folder (default: dist)")
     r.add_argument(
         "--out-dir", help="where to write kg-inferred.ttl/kg-full.ttl (default: the release)"
@@ -92,11 +108,20 @@ def add_commands(sub: Any) -> None:
     r.add_argument("--timeout", type=float, default=120.0, help="seconds (default: 120)")
     r.add_argument("--memory", type=int, default=1024, help="Java heap in MiB (default: 1024)")
     r.set_defaults(func=_cmd_reason)
-    q = sub.add_parser("report", help="run the QC checks of queries/qc on a release")
+    q = command(
+        sub, "report", "run the QC checks of queries/qc on a release",
+        """\
+Each queries/qc/<name>-violation.rq is a check (any row a finding, its level in the header);
+exceptions with their reasons in <data>/qc-exceptions.yaml suppress single findings. SHACL
+results are kg validate's. Exit codes: 0 no finding at or above --fail-on, 1 findings.""",
+        ["kg report", "kg report --fail-on WARN --format tsv"],
+    )  # fmt: skip
     q.add_argument("--release", default="dist", help="release folder (default: dist)")
     q.add_argument("--fail-on", default="ERROR", choices=LEVELS,
                    help="exit 1 if a finding has this level or a more severe one (default: ERROR)")  # fmt: skip
-    q.add_argument("--format", default="table", choices=("table", "tsv", "json"))
-    q.add_argument("--checks", default="queries/qc", help="folder of *-violation.rq checks")
+    q.add_argument("--format", default="table", choices=("table", "tsv", "json"),
+                   help="output format (default: table)")  # fmt: skip
+    q.add_argument("--checks", default="queries/qc",
+                   help="folder of *-violation.rq checks (default: queries/qc)")  # fmt: skip
     q.add_argument("--exceptions", help="exceptions file (default: <data>/qc-exceptions.yaml)")
     q.set_defaults(func=_cmd_report)

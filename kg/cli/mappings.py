@@ -8,6 +8,7 @@ from typing import Any
 
 from kg import __version__
 from kg.cli.build import paths
+from kg.cli.helptext import command
 
 __all__ = ["add_commands"]
 
@@ -29,8 +30,15 @@ def _cmd_mappings(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    m = sub.add_parser("mappings", help="check or export the SSSOM mappings of data/mappings")
-    m.add_argument("action", choices=("check", "export"))
+    m = command(
+        sub, "mappings", "check or export the SSSOM mappings of data/mappings",
+        """\
+check: every mapping of data/mappings/*.sssom.tsv (CURIEs against the prefix map, object
+labels against the target ontology's own, subjects against the curated entities), with counts
+per prefix and predicate. export: one SSSOM table of them all.""",
+        ["kg mappings check", "kg mappings export --out /tmp/mappings.sssom.tsv"],
+    )  # fmt: skip
+    m.add_argument("action", choices=("check", "export"), help="check or export")
     m.add_argument(
         "--out", default="mappings.sssom.tsv", help="export target (default: %(default)s)"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.cli import Exit
+from kg.cli.helptext import command
 
 __all__ = ["add_commands"]
 
@@ -51,9 +52,16 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    pu = sub.add_parser(
-        "publish", help="load a release into a SPARQL 1.1 store (Graph Store Protocol), atomically"
-    )
+    pu = command(
+        sub, "publish", "load a release into a SPARQL 1.1 store (Graph Store Protocol), atomically",
+        """\
+Each graph is uploaded under a staging name and counted, then ONE SPARQL Update moves them all
+into place (and the union into the default graph); on any failure the store keeps its
+previous release. Exit codes: 0 published, 2 release or argument error, 3 the store failed.""",
+        ["kg publish --endpoint http://127.0.0.1:7878/query --update http://127.0.0.1:7878/update "
+         "--graph-store http://127.0.0.1:7878/store",
+         "kg publish --endpoint https://store.example/ds --auth-env STORE_AUTH"],
+    )  # fmt: skip
     pu.add_argument("--release", default="dist", help="release folder (default: dist)")
     pu.add_argument("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint")
     pu.add_argument("--update", metavar="URL", help="SPARQL Update endpoint (default: --endpoint)")
@@ -61,7 +69,8 @@ def add_commands(sub: Any) -> None:
         "--graph-store", metavar="URL", help="Graph Store Protocol endpoint (default: --endpoint)"
     )
     who = pu.add_mutually_exclusive_group()
-    who.add_argument("--auth", metavar="USER:PASSWORD", help="HTTP Basic credentials")
+    who.add_argument("--auth", metavar="USER:PASSWORD",
+                     help="HTTP Basic credentials (visible in ps: prefer --auth-env)")  # fmt: skip
     who.add_argument("--auth-env", metavar="VAR", help="variable holding USER:PASSWORD")
     pu.add_argument(
         "--timeout", type=float, default=300.0, help="seconds per HTTP request (default: 300)"

@@ -30,6 +30,9 @@ class Collector:
         """ids (and kinds) of entity records that failed validation, so that references to
         them are not reported again as unknown: the curator sees the root cause only."""
         self.entities_unreadable = False
+        self.tentative_sources: set[str] = set()
+        """ids of source files that failed to load, so that their curation files are not
+        reported as naming an unknown source."""
 
     def add(self, path: Path, line: int | None, fld: str | None, msg: str) -> None:
         self.errors.append(CurationError(self._rel(path), line, fld, msg))
@@ -59,13 +62,24 @@ class Collector:
             )
         return data
 
+    def read_tree(self, path: Path) -> Any:
+        """A file's parsed (located) tree, refused if unsafe; None when it can not be read,
+        the reason collected once (a file that does not parse is not also "not a record")."""
+        if not self.safe_file(path):
+            return None
+        before = len(self.errors)
+        raw = self.read_yaml(path)
+        if raw is None and len(self.errors) == before:
+            self.add(path, None, None, "the file is empty: expected a YAML mapping")
+        return raw
+
     def read_record(self, path: Path, model: type[M]) -> tuple[M, Any, dict[str, int]] | None:
         """A file read as one record: refused if unsafe, parsed, validated; with its raw
         (located) tree and the line of each top-level key. None when any step failed (the
         failure is collected)."""
-        if not self.safe_file(path):
+        raw = self.read_tree(path)
+        if raw is None:
             return None
-        raw = self.read_yaml(path)
         parsed = self.validate(model, raw, path)
         if parsed is None:
             return None

@@ -8,7 +8,7 @@ allow, checksum mismatches, quotes not found in their source, paths that leave `
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from kg.curation.records import (
     SourceNote,
     is_class_ref,
 )
+from kg.curation.salvage import CurationParts, parts
 from kg.curation.yamlio import Located, line_of
 from kg.errors import CurationErrors
 from kg.ontology import Ontology
@@ -70,7 +71,8 @@ def _load_sources(col: Collector, corpus: Corpus) -> None:
     folder = corpus.data_dir / "sources"
     for path in _yaml_files(folder):
         record = col.read_record(path, SourceMeta)
-        if record is None:
+        if record is None:  # its curation file is checked without the text, not refused
+            col.tentative_sources.add(path.stem)
             continue
         meta, raw, keys = record
         if meta.id != path.stem:
@@ -279,72 +281,105 @@ def _check_claim(
 
 def _load_curation(col: Collector, corpus: Corpus) -> None:
     curated: dict[str, Path] = {}
+    unknown = False  # a file whose source can not be read: whether a source lacks one is moot
     for path in _yaml_files(corpus.data_dir / "curation"):
-        record = col.read_record(path, CurationFile)
-        if record is None:
+        raw = col.read_tree(path)
+        if raw is None:
+            unknown = True
             continue
-        parsed, raw, keys = record
-        source = corpus.sources.get(parsed.source)
-        if source is None:
-            col.add(path, keys.get("source"), "source", f"unknown source {parsed.source!r}")
+        found = parts(col.validate(CurationFile, raw, path), raw)
+        if found.source is None:
+            unknown = True
             continue
-        if parsed.source in curated:
+        keys = raw.key_lines if isinstance(raw, Located) else {}
+        source = corpus.sources.get(found.source)
+        if source is None and found.source not in col.tentative_sources:
+            col.add(path, keys.get("source"), "source", f"unknown source {found.source!r}")
+            continue
+        if found.source in curated:
             col.add(path, keys.get("source"), "source",
-                    f"source {parsed.source!r} is already curated in {corpus.rel(curated[parsed.source])}")  # fmt: skip
+                    f"source {found.source!r} is already curated in {corpus.rel(curated[found.source])}")  # fmt: skip
             continue
-        curated[parsed.source] = path
-        _load_claims(col, corpus, parsed, raw, path, source)
-        _load_notes(col, corpus, parsed, raw, path, source)
-    for source_id, source in sorted(corpus.sources.items()):
-        if source_id not in curated:
+        curated[found.source] = path
+        _load_claims(col, corpus, found, raw, path, source)
+        _load_notes(col, corpus, found, raw, path, source)
+    for source_id, loaded in sorted(corpus.sources.items()):
+        if source_id not in curated and not unknown:
             col.add(
-                source.path, 1, None, f"source {source_id!r} has no curation file in data/curation/"
+                loaded.path, 1, None, f"source {source_id!r} has no curation file in data/curation/"
             )
+
+
+def _quotes(
+    col: Collector, source: LoadedSource | None, evidence: Iterable[tuple[int, Evidence]],
+    raw_claim: Any, path: Path, i: int, label: str,
+) -> list[Span]:  # fmt: skip
+    """Locate a claim's quotes (none without a loaded source: its own error says why)."""
+    spans: list[Span] = []
+    if source is None:
+        return spans
+    for j, ev in evidence:
+
+        def where(j: int = j) -> int | None:
+            return line_of(raw_claim, ("evidence", j, "quote"))[0]
+
+        span = _locate(col, source, ev, path, where, f"claims[{i}].evidence[{j}].quote", label)
+        if span is not None:
+            spans.append(span)
+    return spans
 
 
 def _load_claims(
     col: Collector,
     corpus: Corpus,
-    parsed: CurationFile,
+    found: CurationParts,
     raw: Any,
     path: Path,
-    source: LoadedSource,
+    source: LoadedSource | None,
 ) -> None:
+    assert found.source is not None
     raw_claims = raw["claims"]
     seen: dict[str, int] = {}
-    for i, claim in enumerate(parsed.claims):
+    for i, claim in found.claims:
         raw_claim = raw_claims[i]
         line = raw_claims.item_lines[i]
         label = f"claim {i + 1} ({claim.type.value} {claim.subject}{' -> ' + claim.object if claim.object else ''})"
         _check_claim(col, corpus, claim, raw_claim, path, label)
-        spans: list[Span] = []
-        for j, ev in enumerate(claim.evidence):
-
-            def where(j: int = j, raw_claim: Any = raw_claim) -> int | None:
-                return line_of(raw_claim, ("evidence", j, "quote"))[0]
-
-            fld = f"claims[{i}].evidence[{j}].quote"
-            span = _locate(col, source, ev, path, where, fld, label)
-            if span is not None:
-                spans.append(span)
-        key = claim_key(parsed.source, claim)
+        spans = _quotes(col, source, enumerate(claim.evidence), raw_claim, path, i, label)
+        key = claim_key(found.source, claim)
         if key in seen:
             col.add(path, line, None, f"{label}: duplicate of the claim at line {seen[key]}")
             continue
         seen[key] = line
-        corpus.claims.append(LoadedClaim(claim, parsed.source, path, line, tuple(spans), key))
+        corpus.claims.append(LoadedClaim(claim, found.source, path, line, tuple(spans), key))
+    for broken in found.broken:  # reported by field already: check what is left of it
+        subject, obj = broken.ref("subject"), broken.ref("object")
+        said = " ".join(x for x in (broken.type and broken.type.value, subject) if x)
+        said += f" -> {obj}" if obj else ""
+        label = f"claim {broken.index + 1}" + (f" ({said})" if said else "")
+        if broken.type is not None:
+            spec, at = CLAIM_SPECS[broken.type], _Place(path, label, raw_claims[broken.index])
+            for name, kinds in (("subject", spec.subject), ("object", spec.objects)):
+                ref = broken.ref(name)
+                if ref is not None and kinds:
+                    _check_ref(col, corpus, at, name, ref, kinds,
+                               f"{name} {ref!r} is a {{kind}}; {broken.type.value} takes {', '.join(sorted(kinds))}")  # fmt: skip
+        _quotes(col, source, broken.evidence, raw_claims[broken.index], path, broken.index, label)
 
 
 def _load_notes(
     col: Collector,
     corpus: Corpus,
-    parsed: CurationFile,
+    found: CurationParts,
     raw: Any,
     path: Path,
-    source: LoadedSource,
+    source: LoadedSource | None,
 ) -> None:
+    assert found.source is not None
+    if source is None:
+        return
     raw_notes = raw.get("notes")
-    for i, note in enumerate(parsed.notes):
+    for i, note in found.notes:
         line = raw_notes.item_lines[i] if raw_notes is not None else None
 
         def where(i: int = i, line: int | None = line) -> int | None:
@@ -352,4 +387,4 @@ def _load_notes(
 
         span = _locate(col, source, note, path, where, f"notes[{i}].quote", f"note {i + 1}")
         if span is not None:
-            corpus.notes.append(LoadedNote(note, parsed.source, path, line or 1, span))
+            corpus.notes.append(LoadedNote(note, found.source, path, line or 1, span))

@@ -17,9 +17,9 @@ from pyoxigraph import NamedNode, QuerySolutions, QueryTriples
 from kg.query.results import serialize_boolean, serialize_solutions, serialize_triples
 from kg.query.syntax import explain
 from kg.rdf.media import GRAPH_MEDIA, RESULTS_MEDIA, SOLUTION_MEDIA
-from kg.rdf.prefixes import prefix_map
-from kg.rdf.sparqltext import with_values
+from kg.rdf.sparqltext import star_columns, with_values
 from kg.rdf.terms import Term
+from kg.rdf.vocab import query_prefixes
 from kg.store.protocol import QueryableStore
 
 __all__ = ["Failure", "Job", "Outcome", "QueryRefused", "execute"]
@@ -119,15 +119,17 @@ def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
     try:
         # our prefix map is predeclared: a query may use rdfs:, dmkg:, MONDO: ... undeclared,
         # and a PREFIX of its own wins
-        options = {**_dataset_options(job), "prefixes": prefix_map()}
+        options = {**_dataset_options(job), "prefixes": query_prefixes()}
         if job.base_iri is not None:
             options["base_iri"] = job.base_iri
         result = store.query(text, **options)
         cap = job.limit if job.limit is not None else job.max_rows
         if isinstance(result, QuerySolutions):
-            variables = [v.value for v in result.variables]
+            names = [v.value for v in result.variables]
+            variables = star_columns(job.query, names)  # SELECT *: in order of appearance
+            at = [names.index(v) for v in variables]
             items = list(itertools.islice(result, job.offset, job.offset + cap + 1))
-            rows = [[sol[v] for v in range(len(variables))] for sol in items[:cap]]
+            rows = [[sol[i] for i in at] for sol in items[:cap]]
             media = job.media_type if job.media_type in RESULTS_MEDIA else SOLUTION_MEDIA[0]
             body, form = serialize_solutions(variables, rows, media), "SELECT"
         elif isinstance(result, QueryTriples):
@@ -139,7 +141,7 @@ def execute(store: QueryableStore, job: Job) -> Outcome | Failure:
             return Outcome(media, serialize_boolean(bool(result), media), 1,
                            elapsed=time.perf_counter() - start, form="ASK")  # fmt: skip
     except SyntaxError as exc:
-        problem = explain(text, str(exc), prefix_map())
+        problem = explain(text, str(exc), query_prefixes())
         ext: dict[str, object] = (
             {"line": problem.line, "column": problem.column} if problem.line is not None else {}
         )

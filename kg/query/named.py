@@ -11,6 +11,7 @@ accepted or refused the same way on the web and on the command line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pyoxigraph
 import rdflib
 
+from kg.query.shortforms import ShortForms
 from kg.rdf import prefixes as prefixes_map
 from kg.rdf.queryfile import NamedQuery, Param, ParamType, load_named_queries
 from kg.rdf.sparqltext import with_values
@@ -68,14 +70,27 @@ def _has_space(value: str) -> bool:
     return any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value)
 
 
+_ABSOLUTE = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
 def _iri(name: str, value: str) -> pyoxigraph.NamedNode:
-    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+    if not _ABSOLUTE.fullmatch(value):
         raise ParamError(name, f"expected an absolute http(s) IRI, got {value!r}")
     return pyoxigraph.NamedNode(value)
 
 
+def _short(name: str, value: str, forms: ShortForms | None) -> pyoxigraph.NamedNode:
+    """An IRI parameter given as a CURIE or a bare name, resolved against the release."""
+    if forms is None and ":" not in value:
+        raise ParamError(name, f"expected an absolute http(s) IRI or a CURIE, got {value!r}")
+    try:
+        return _iri(name, (forms or ShortForms({})).resolve(value, check=forms is not None))
+    except ValueError as exc:
+        raise ParamError(name, str(exc)) from None
+
+
 def _term(
-    param: Param, value: str, prefixes: Mapping[str, str]
+    param: Param, value: str, prefixes: Mapping[str, str], forms: ShortForms | None = None
 ) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     name = param.name
     # "$" in the patterns below would let a trailing newline in: typed values never hold
@@ -83,7 +98,7 @@ def _term(
     if param.type is not ParamType.STRING and _has_space(value):
         raise ParamError(name, "white space or control characters in a typed value")
     if param.type is ParamType.IRI:
-        return _iri(name, value)
+        return _iri(name, value) if _ABSOLUTE.match(value) else _short(name, value, forms)
     if param.type is ParamType.CURIE:
         # the project prefix map: pattern-checked, case standardised, unknown prefixes refused
         try:
@@ -108,19 +123,27 @@ def _term(
 
 
 def bind(
-    query: NamedQuery, values: Mapping[str, str], prefixes: Mapping[str, str] = PREFIXES
+    query: NamedQuery,
+    values: Mapping[str, str],
+    prefixes: Mapping[str, str] = PREFIXES,
+    forms: ShortForms | None = None,
 ) -> Bound:
-    """Validate raw parameter values against the header and turn them into RDF terms.
+    """Validate raw parameter values against the header and turn them into RDF terms; with
+    the release's ``forms``, ``iri`` parameters take short forms too.
 
     Raises :class:`ParamError` naming the parameter: unknown, missing, or not of its type."""
-    unknown = sorted(set(values) - {p.name for p in query.params})
+    names = [p.name for p in query.params]
+    unknown = sorted(set(values) - set(names))
     if unknown:
-        raise ParamError(unknown[0], f"not a parameter of {query.name}")
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        takes = f"it takes {', '.join(names)}" if names else "it takes none"
+        raise ParamError(unknown[0], f"not a parameter of {query.name} ({takes}){hint}")
     out: Bound = {}
     for param in query.params:
         if param.name in values:
             try:
-                out[param.name] = _term(param, values[param.name], prefixes)
+                out[param.name] = _term(param, values[param.name], prefixes, forms)
             except ParamError:
                 raise
             except ValueError as exc:  # a term the engine refuses: still the caller's value

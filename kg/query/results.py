@@ -19,8 +19,9 @@ import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg.rdf.media import RDF_MEDIA, WITH_PREFIXES
+from kg.rdf.serialize import TURTLE_PREFIXES, jsonld
 from kg.rdf.terms import Term
-from kg.rdf.vocab import PREFIXES, XSD
+from kg.rdf.vocab import XSD
 
 __all__ = ["serialize_boolean", "serialize_solutions", "serialize_triples"]
 
@@ -125,6 +126,9 @@ def serialize_boolean(value: bool, media: str) -> bytes:
 
 
 def serialize_triples(triples: Iterable[Triple], media: str) -> bytes:
+    """A graph answer, with the prefixes and JSON-LD context of the release files."""
     fmt = RDF_MEDIA[media]
-    prefixes = PREFIXES if media in WITH_PREFIXES else None
+    if fmt == pyoxigraph.RdfFormat.JSON_LD:
+        return jsonld(list(triples))
+    prefixes = TURTLE_PREFIXES if media in WITH_PREFIXES else None
     return pyoxigraph.serialize(triples, format=fmt, prefixes=prefixes) or b""

@@ -18,6 +18,8 @@ optimiser joins from it. Only typed, validated terms are written, in their N-Tri
 ['SELECT', '*', '{', '?s', '<urn:p>', '"}"', '}']
 >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", [("p", NamedNode("urn:p"))])
 'SELECT ?x WHERE { VALUES (?p) { (<urn:p>) }  ?x ?p ?o }'
+>>> star_columns("SELECT * WHERE { ?s ?p ?o }", ["o", "p", "s"])
+['s', 'p', 'o']
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "from_clauses",
     "iris_block",
     "keyword",
+    "star_columns",
     "tokens",
     "values_block",
     "where_brace",
@@ -147,3 +150,34 @@ def iris_block(iris: Iterable[str]) -> str:
     """Sorted, distinct IRIs as the body of a ``VALUES`` block (each validated as an IRI by
     pyoxigraph, so nothing can break out of the brackets)."""
     return " ".join(str(NamedNode(i)) for i in sorted(set(iris)))
+
+
+def _is_select_star(toks: Sequence[Token]) -> bool:
+    """Whether the query's outermost SELECT projects ``*`` (a sub-SELECT's ``*`` does not
+    count: its columns are named by the outer projection)."""
+    depth = 0
+    for i, t in enumerate(toks):
+        if t.text in ("{", "("):
+            depth += 1
+        elif t.text in ("}", ")"):
+            depth -= 1
+        elif depth == 0 and keyword(t) == "SELECT":
+            rest = [x for x in toks[i + 1 : i + 3] if keyword(x) not in ("DISTINCT", "REDUCED")]
+            return bool(rest) and rest[0].text == "*"
+    return False
+
+
+def star_columns(query: str, variables: Sequence[str]) -> list[str]:
+    """The columns of a ``SELECT *`` answer in the order their variables first appear in the
+    query (what Jena and most SPARQL tools show; pyoxigraph returns them in its own order).
+    ``variables`` are the engine's columns, which decide which variables are in scope; any
+    other query keeps them as given."""
+    toks = tokens(query, strings=False)
+    if not _is_select_star(toks):
+        return list(variables)
+    first: dict[str, int] = {}
+    for t in toks:
+        if t.kind == "var":
+            first.setdefault(t.text[1:], t.pos)
+    unseen = len(query)
+    return sorted(variables, key=lambda v: first.get(v, unseen))

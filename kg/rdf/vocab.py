@@ -14,14 +14,14 @@ from typing import Final
 
 from pyoxigraph import NamedNode
 
-from kg.rdf.prefixes import curie_map
+from kg.rdf.prefixes import curie_map, prefix_map
 
 __all__ = [
     "BASE", "DCAT", "DCTERMS", "DMKG", "FOAF", "FORMATS", "GRAPH", "GRAPH_ENTITIES",
-    "GRAPH_INFERRED", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY", "IANA_MEDIA", "ID", "LICENSE", "OA",
-    "OBO", "OWL", "PREFIXES", "PROBLEMS", "PROV", "QUDT", "RDF", "RDFS", "SD", "SH", "SHAPES",
+    "GRAPH_INFERRED", "GRAPH_MAPPINGS", "GRAPH_ONTOLOGY", "IANA_MEDIA", "ID", "KIND_PREFIXES",
+    "LICENSE", "MINTED_KINDS", "OA", "OBO", "OWL", "PREFIXES", "PROBLEMS", "PROV", "QUDT", "RDF", "RDFS", "SD", "SH", "SHAPES",
     "SKOS", "SPDX", "UNIT", "VOID", "XSD",
-    "claim_iri", "entity_iri", "evidence_iri", "graph_iri", "note_iri", "source_iri", "term",
+    "claim_iri", "entity_iri", "evidence_iri", "graph_iri", "note_iri", "query_prefixes", "source_iri", "term",
     "vocab",
 ]  # fmt: skip
 
@@ -39,6 +39,26 @@ SHAPES: Final = BASE + "shapes/"
 """Namespace of our SHACL shapes (``dmkgsh:``)."""
 PROBLEMS: Final = BASE + "problems/"
 """Namespace of the ``type`` of our RFC 9457 problem details."""
+
+MINTED_KINDS: Final = (
+    "drug", "vaccine", "target", "condition", "adverse-event", "study", "population", "source",
+    "claim", "note",
+)  # fmt: skip
+"""The segments of ``id/<kind>/<local>`` whose local part never holds a ``/`` (evidence IRIs
+do: ``id/evidence/<hash>/quote`` names a selector)."""
+KIND_PREFIXES: Final[dict[str, str]] = {f"dmkg.{k}": f"{ID}{k}/" for k in MINTED_KINDS}
+"""One prefix per kind of minted IRI (``dmkg.drug:anakinra``), for the files people and tools
+read: a Turtle prefixed name can not hold a bare ``/`` (pyoxigraph writes
+``dmkgid:drug\\/anakinra``) and KGX's CURIE pattern refuses one. ``dmkgid:drug/anakinra``
+stays the form of messages, tables and SSSOM (:func:`kg.rdf.prefixes.shorten`)."""
+
+
+def query_prefixes() -> dict[str, str]:
+    """The prefixes a query may use undeclared (and ``/prefixes`` lists): the whole prefix
+    map and one per kind of minted IRI (``dmkg.drug:anakinra``, as Turtle and JSON-LD write
+    them); a ``PREFIX`` in the query wins."""
+    return dict(sorted({**prefix_map(), **KIND_PREFIXES}.items(), key=lambda kv: kv[0].lower()))
+
 
 RDF: Final = PREFIXES["rdf"]
 RDFS: Final = PREFIXES["rdfs"]

@@ -68,7 +68,7 @@ class DatasetStatistics:
     property_triples: Mapping[str, int] = field(default_factory=dict)
     """property IRI -> distinct triples"""
     graph_triples: Mapping[str, int] = field(default_factory=dict)
-    """served graph -> triples (for graphs the manifest does not count: the inferred one)"""
+    """served graph -> its triples, counted in the store (the inferred graph included)"""
     source_titles: Mapping[str, str] = field(default_factory=dict)
     """source IRI -> title, for the description of its graph"""
 
@@ -105,9 +105,10 @@ def graph_description(
     return sorted(out, key=lambda t: (str(t.predicate), str(t.object)))
 
 
-def service_description(endpoint: str, manifest: Mapping[str, Any]) -> list[Triple]:
-    """The sd: description of the SPARQL endpoint and its default dataset (named graphs with
-    their triple counts; the default graph is their union)."""
+def service_description(endpoint: str, stats: DatasetStatistics) -> list[Triple]:
+    """The sd: description of the SPARQL endpoint and its default dataset: the default graph
+    (the union of the served graphs, a triple in two graphs counted once) and every served
+    named graph, each with the triples the endpoint answers for it."""
     me = NamedNode(endpoint)
     ds, dg = BlankNode("dataset"), BlankNode("default")
 
@@ -125,10 +126,10 @@ def service_description(endpoint: str, manifest: Mapping[str, Any]) -> list[Trip
         Triple(ds, RDF_TYPE, sd("Dataset")),
         Triple(ds, sd("defaultGraph"), dg),
         Triple(dg, RDF_TYPE, sd("Graph")),
-        Triple(dg, count, integer(int(manifest.get("triples", 0)))),
+        Triple(dg, count, integer(stats.triples)),
     ]
     out += [Triple(me, sd("resultFormat"), NamedNode(FORMATS + f)) for f in FORMAT_IRIS.values()]
-    for i, (graph, n) in enumerate(sorted(manifest.get("graphs", {}).items())):
+    for i, (graph, n) in enumerate(sorted(stats.graph_triples.items())):
         node, body = BlankNode(f"ng{i}"), BlankNode(f"g{i}")
         out += [
             Triple(ds, sd("namedGraph"), node),
@@ -136,7 +137,7 @@ def service_description(endpoint: str, manifest: Mapping[str, Any]) -> list[Trip
             Triple(node, sd("name"), NamedNode(graph)),
             Triple(node, sd("graph"), body),
             Triple(body, RDF_TYPE, sd("Graph")),
-            Triple(body, count, integer(int(n))),
+            Triple(body, count, integer(n)),
         ]
     return out
 
@@ -204,7 +205,7 @@ def void_triples(
             Triple(node, v("property"), NamedNode(p)),
             Triple(node, v("triples"), integer(n)),
         ]
-    counts = {**stats.graph_triples, **manifest.get("graphs", {})}
+    counts = {**manifest.get("graphs", {}), **stats.graph_triples}
     for g in sorted(graphs):  # the served graphs: the release's and the inferred one
         out.append(Triple(ds, v("subset"), NamedNode(g)))
         out += graph_description(g, counts, stats.source_titles) or []

@@ -3,26 +3,34 @@ graph as RDF/XML for Protégé and the OWL API, made with the other RDF formats)
 
 - ``kgx_nodes.tsv`` / ``kgx_edges.tsv``: KGX TSV, the exchange format of the Biolink tool
   chain. Categories and predicates were checked against the Biolink Model 4.4.6 schema
-  (``biolink_model/schema/biolink_model.yaml`` of the ``biolink-model`` wheel). Every edge keeps
-  its claim IRI as ``id`` and the verbatim quotes as ``supporting_text``.
+  (``biolink_model/schema/biolink_model.yaml`` of the ``biolink-model`` wheel), CURIEs use the
+  same model's prefixes (:mod:`kg.release.biolink`); the tests run the kgx package's own
+  validator on them. Every claim edge keeps its claim IRI as ``id`` and the verbatim quotes as
+  ``supporting_text``; a mapping edge's ``id`` is a name-based UUID of its subject, predicate
+  and object (``|`` is KGX's list delimiter, so it can not join them).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable
+from typing import Final
 
 from kg.curation.claimtypes import CLAIM_SPECS
 from kg.curation.corpus import Corpus, LoadedClaim
 from kg.curation.records import EntityKind, is_class_ref
 from kg.mappings import MappingSet
-from kg.rdf.prefixes import shorten
-from kg.rdf.vocab import claim_iri, source_iri
+from kg.rdf.vocab import BASE, claim_iri, entity_iri, source_iri, vocab
+from kg.release.biolink import kgx_curie
 from kg.release.formats import Producer
 from kg.release.layout import KGX_EDGES, KGX_NODES
 
-__all__ = ["BIOLINK_VERSION", "EDGE_COLUMNS", "NODE_COLUMNS", "export_producers", "kgx_tables"]
+__all__ = [
+    "BIOLINK_VERSION", "EDGE_COLUMNS", "MAPPING_UUIDS", "NODE_COLUMNS", "export_producers",
+    "kgx_tables", "mapping_edge_id",
+]  # fmt: skip
 
 BIOLINK_VERSION = "4.4.6"
 KNOWLEDGE_SOURCE = "infores:dmkg"
@@ -53,10 +61,27 @@ EDGE_COLUMNS = (
 )  # fmt: skip
 
 
+MAPPING_UUIDS: Final = uuid.uuid5(uuid.NAMESPACE_URL, BASE + "mapping/")
+"""Namespace of the name-based UUIDs (RFC 9562 version 5) of mapping edges."""
+
+
+def _kgx(iri_or_curie: str) -> str:
+    """A KGX CURIE that must exist (our own IRIs always have one)."""
+    curie = kgx_curie(iri_or_curie)
+    if curie is None:  # pragma: no cover - our prefixes always convert
+        raise ValueError(f"no KGX CURIE for {iri_or_curie!r}")
+    return curie
+
+
 def _curie(corpus: Corpus, ref: str) -> str:
     if is_class_ref(ref):
-        return f"dmkg:{ref}"
-    return f"dmkgid:{corpus.entities[ref].kind.value}/{ref}"
+        return _kgx(vocab(ref))
+    return _kgx(entity_iri(corpus.entities[ref].kind.value, ref))
+
+
+def mapping_edge_id(subject: str, predicate: str, obj: str) -> str:
+    """``urn:uuid:`` of a mapping edge: the same mapping always gets the same id."""
+    return f"urn:uuid:{uuid.uuid5(MAPPING_UUIDS, f'{subject} {predicate} {obj}')}"
 
 
 def _edge(corpus: Corpus, lc: LoadedClaim) -> dict[str, str] | None:
@@ -76,7 +101,7 @@ def _edge(corpus: Corpus, lc: LoadedClaim) -> dict[str, str] | None:
     )
     row.update(spec.biolink_qualifiers)
     return {
-        "id": shorten(claim_iri(c.type.value, lc.key)),
+        "id": _kgx(claim_iri(c.type.value, lc.key)),
         "subject": _curie(corpus, c.subject),
         "object": _curie(corpus, c.object),
         "predicate": predicate,
@@ -84,7 +109,7 @@ def _edge(corpus: Corpus, lc: LoadedClaim) -> dict[str, str] | None:
         "knowledge_level": "knowledge_assertion",
         "agent_type": "manual_agent",
         "primary_knowledge_source": KNOWLEDGE_SOURCE,
-        "publications": shorten(source_iri(lc.source)),
+        "publications": _kgx(source_iri(lc.source)),
         "supporting_text": "|".join(" ".join(s.exact.split()) for s in lc.spans),
         "dmkg_claim_type": c.type.value,
         "dmkg_status": c.status.value if c.status else "",
@@ -109,11 +134,12 @@ def kgx_tables(
     subject and object, and every mapping as a Biolink match edge."""
     xrefs: dict[str, list[str]] = {}
     for m in mappings.mappings:
-        if m.predicate_id == "skos:exactMatch":
-            xrefs.setdefault(m.subject_id, []).append(m.object_id)
+        target = kgx_curie(m.object_id)
+        if m.predicate_id == "skos:exactMatch" and target is not None:
+            xrefs.setdefault(_kgx(m.subject_id), []).append(target)
     nodes: dict[str, dict[str, str]] = {}
     for ident, e in corpus.entities.items():
-        curie = f"dmkgid:{e.kind.value}/{ident}"
+        curie = _kgx(entity_iri(e.kind.value, ident))
         nodes[curie] = {
             "id": curie, "category": CATEGORY[e.kind], "name": e.entity.label,
             "description": e.entity.definition or "", "xref": "|".join(sorted(xrefs.get(curie, []))),
@@ -132,15 +158,16 @@ def kgx_tables(
                     "xref": "|".join(sorted(xrefs.get(end, []))),
                 }  # fmt: skip
     for m in mappings.mappings:
-        if m.predicate_id == "skos:exactMatch" or m.subject_id not in nodes:
-            continue
-        nodes.setdefault(m.object_id, {
-            "id": m.object_id, "category": "biolink:NamedThing", "name": m.object_label,
+        subject, target = _kgx(m.subject_id), kgx_curie(m.object_id)
+        if m.predicate_id == "skos:exactMatch" or subject not in nodes or target is None:
+            continue  # exact matches are xrefs; a target without a Biolink prefix is left out
+        nodes.setdefault(target, {
+            "id": target, "category": "biolink:NamedThing", "name": m.object_label,
             "description": "", "xref": "", "provided_by": m.object_source,
         })  # fmt: skip
         edges.append({
-            "id": f"{m.subject_id}|{m.predicate_id}|{m.object_id}", "subject": m.subject_id,
-            "predicate": MATCH_PREDICATE[m.predicate_id], "object": m.object_id,
+            "id": mapping_edge_id(m.subject_id, m.predicate_id, m.object_id), "subject": subject,
+            "predicate": MATCH_PREDICATE[m.predicate_id], "object": target,
             "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent",
             "primary_knowledge_source": KNOWLEDGE_SOURCE, "supporting_text": m.comment,
         })  # fmt: skip

@@ -13,6 +13,7 @@ from kg.build import Paths
 from kg.curation.load import load_corpus
 from kg.graph import claim_node
 from kg.ontology import Ontology
+from kg.rdf.serialize import jsonld_context
 from tests.support import ROOT
 
 BASE = "https://w3id.org/dmkg/"
@@ -138,9 +139,13 @@ def test_default_is_turtle_with_alternate_links(client: httpx.Client) -> None:
     assert '</id/drug/anakinra.jsonld>; rel="alternate"' in r.headers["link"]
 
 
-def test_jsonld_has_our_context(client: httpx.Client) -> None:
+def test_jsonld_is_compacted_under_our_context(client: httpx.Client) -> None:
     doc = client.get("/id/drug/anakinra.jsonld").json()
-    assert doc["@context"]["dmkg"] == BASE + "vocab/" and doc["@graph"]
+    assert doc["@context"] == jsonld_context()["@context"]
+    assert doc["@context"]["dmkg"] == BASE + "vocab/"
+    node = next(n for n in doc["@graph"] if n["@id"] == "dmkg.drug:anakinra")
+    assert "dmkg:Drug" in node["@type"] and "rdfs:label" in node
+    assert not [k for n in doc["@graph"] for k in n if k.startswith("http")], "no full IRI keys"
 
 
 def test_unacceptable_type_is_406_problem(client: httpx.Client) -> None:

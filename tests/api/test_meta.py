@@ -8,11 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
+import rdflib
 from conftest import served_triples  # type: ignore[import-not-found]  # tests/api: no __init__
 from pyoxigraph import RdfFormat, parse
 
-from kg.rdf.prefixes import prefix_map
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.serialize import CONTEXT_PREFIXES
+from kg.rdf.vocab import KIND_PREFIXES, PREFIXES, query_prefixes
 from kg.release.layout import RELEASE_FILES
 
 VOID = "http://rdfs.org/ns/void#"
@@ -80,13 +81,17 @@ def test_void_406(client: httpx.Client) -> None:
 
 def test_prefixes_json_and_jsonld_context(client: httpx.Client) -> None:
     r = client.get("/prefixes")
-    # JSON: every prefix the endpoint predeclares (the whole map); JSON-LD: the release's context
-    assert r.headers["content-type"].startswith("application/json") and r.json() == prefix_map()
-    assert set(PREFIXES) < set(r.json()) and r.json()["HP"] == "http://purl.obolibrary.org/obo/HP_"
+    # JSON: every prefix the endpoint predeclares (the whole map and the kind prefixes);
+    # JSON-LD: the release's context (our prefixes and the kind prefixes)
+    assert r.headers["content-type"].startswith("application/json") and r.json() == query_prefixes()
+    assert set(PREFIXES) | set(KIND_PREFIXES) <= set(r.json())
+    assert r.json()["HP"] == "http://purl.obolibrary.org/obo/HP_"
+    ours = {**PREFIXES, **KIND_PREFIXES}
+    assert dict(CONTEXT_PREFIXES) == ours
     ctx = client.get("/prefixes", headers={"Accept": "application/ld+json"})
     assert ctx.headers["content-type"].startswith("application/ld+json")
-    assert ctx.json() == {"@context": PREFIXES}
-    assert client.get("/prefixes", params={"format": "jsonld"}).json() == {"@context": PREFIXES}
+    assert ctx.json() == {"@context": ours}
+    assert client.get("/prefixes", params={"format": "jsonld"}).json() == {"@context": ours}
     assert client.get("/prefixes", params={"format": "xml"}).status_code == 422
 
 
@@ -156,3 +161,47 @@ def test_cors_on_dumps(client: httpx.Client) -> None:
     r = client.get("/dump/manifest.json", headers={"Origin": "https://example.org"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "etag" in r.headers["access-control-expose-headers"].lower()
+
+
+def _count(client: httpx.Client, query: str) -> int:
+    r = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_service_description_and_void_counts_are_what_the_endpoint_answers(
+    client: httpx.Client,
+) -> None:
+    """Every number the service description and VoID state equals a COUNT query sent to the
+    same endpoint: the default graph (the union, a triple in two graphs counted once) and each
+    named graph it serves, the inferred graph included."""
+    sd = rdflib.Graph().parse(data=client.get("/sparql").text, format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    triples = rdflib.URIRef(VOID + "triples")
+    [default] = list(sd.objects(None, SD.defaultGraph))
+    distinct = _count(client, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert int(sd.value(default, triples)) == distinct  # type: ignore[arg-type]
+    named = {
+        str(sd.value(ng, SD.name)): int(sd.value(sd.value(ng, SD.graph), triples))  # type: ignore[arg-type]
+        for ng in sd.objects(None, SD.namedGraph)
+    }
+    served = {
+        row["g"]["value"]
+        for row in client.post(
+            "/sparql", data={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()["results"]["bindings"]
+    }  # fmt: skip
+    assert set(named) == served and "https://w3id.org/dmkg/graph/inferred" in served
+    for graph, n in named.items():
+        assert n == _count(client, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+    void = rdflib.Graph().parse(data=client.get("/void", headers={"Accept": "text/turtle"}).text, format="turtle")  # fmt: skip
+    assert int(void.value(rdflib.URIRef(DATASET), triples)) == distinct  # type: ignore[arg-type]
+    for graph, n in named.items():
+        assert int(void.value(rdflib.URIRef(graph), triples)) == n  # type: ignore[arg-type]
+    subjects = _count(client, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }")
+    assert (
+        int(void.value(rdflib.URIRef(DATASET), rdflib.URIRef(VOID + "distinctSubjects")))
+        == subjects
+    )  # type: ignore[arg-type]

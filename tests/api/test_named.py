@@ -117,6 +117,40 @@ def test_unknown_query_is_404(client: httpx.Client) -> None:
     problem(client.get("/queries/no-such-query"), 404)
 
 
+@pytest.mark.parametrize(
+    ("name", "short", "full"),
+    [
+        ("dosing-for-age-group", {"age_group": "Child"}, {"age_group": "https://w3id.org/dmkg/vocab/Child"}),
+        ("dosing-for-age-group", {"age_group": "dmkg:Child"}, {"age_group": "https://w3id.org/dmkg/vocab/Child"}),
+        ("adverse-events", {"drug": "anakinra"}, {"drug": "https://w3id.org/dmkg/id/drug/anakinra"}),
+        ("adverse-events", {"drug": "dmkg.drug:anakinra"}, {"drug": "https://w3id.org/dmkg/id/drug/anakinra"}),
+        ("adverse-events", {"drug": "dmkgid:drug/anakinra"}, {"drug": "https://w3id.org/dmkg/id/drug/anakinra"}),
+    ],
+)  # fmt: skip
+def test_iri_parameters_take_the_releases_short_forms(
+    client: httpx.Client, name: str, short: dict[str, str], full: dict[str, str]
+) -> None:
+    """``Child``, ``dmkg:Child`` and ``anakinra`` stand for the release's own IRIs, as on the
+    command line; the answer is the full IRI's, row for row."""
+    rows = rows_of(client.get(f"/queries/{name}.json", params=short))
+    assert rows and rows == rows_of(client.get(f"/queries/{name}.json", params=full))
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"drug": "anakinr"}, "no term or entity 'anakinr' in this release; did you mean dmkgid:drug/anakinra?"),
+        ({"drug": "dmkg:Chlid"}, "no dmkg:Chlid in this release; did you mean dmkg:Child?"),
+        ({"drug": "nosuch:x"}, "unknown prefix 'nosuch'"),
+    ],
+)  # fmt: skip
+def test_unknown_short_forms_are_422_with_the_closest_names(
+    client: httpx.Client, params: dict[str, str], detail: str
+) -> None:
+    body = problem(client.get("/queries/adverse-events", params=params), 422)
+    assert body["parameter"] == "drug" and detail in body["detail"]
+
+
 def test_paging_links_next_only_while_rows_remain(client: httpx.Client) -> None:
     everything = rows_of(client.get("/queries/adverse-events", params={"limit": 1000}))
     assert len(everything) > 5

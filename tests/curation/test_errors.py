@@ -209,3 +209,58 @@ def test_all_errors_of_a_run_are_reported_together_by_the_cli(
     assert "data/entities/drugs.yaml:" in proc.stderr and "colour" in proc.stderr
     assert "data/curation/ilaris-patient-page.yaml:" in proc.stderr and "'gout'" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_misspelt_field_hides_no_other_error_and_adds_none(
+    data_copy: MakeCopy, tmp_path: Path
+) -> None:
+    """The file is reported once, by field, then checked part by part: the quote of the same
+    claim and an unknown entity of another still show, and its source is not 'uncurated'."""
+    paths = data_copy()
+    f = paths.data / "curation" / "ilaris-patient-page.yaml"
+    edit(f, "    object: stills-disease\n    status: stated-use\n",
+         "    object: stills-disease\n    statuss: stated-use\n")  # fmt: skip
+    edit(f, "containing canakinumab against Still's syndrome", "containing canakinumab against Stil's syndrome")  # fmt: skip
+    edit(f, "    object: gout-attack\n", "    object: gout\n")
+    errs = errors_of(paths, tmp_path)
+    assert [(e.line, e.field) for e in errs] == [
+        (line_of(f, "statuss:"), "claims[3].statuss"),
+        (line_of(f, "against Stil's"), "claims[3].evidence[0].quote"),
+        (line_of(f, "object: gout"), "object"),
+    ]
+    assert errs[0].message == "unknown field"
+    assert "claim 4 (indication canakinumab -> stills-disease): quote not found" in errs[1].message
+    assert "unknown entity or class 'gout'" in errs[2].message
+
+
+def test_a_wrong_indent_is_one_error(data_copy: MakeCopy, tmp_path: Path) -> None:
+    paths = data_copy()
+    f = paths.data / "curation" / "ilaris-patient-page.yaml"
+    edit(f, "    object: stills-disease\n    status: stated-use\n",
+         "    object: stills-disease\n     status: stated-use\n")  # fmt: skip
+    (err,) = errors_of(paths, tmp_path)
+    assert err.path == Path("data/curation/ilaris-patient-page.yaml")
+    assert err.line == line_of(f, "     status:") and "malformed YAML" in err.message
+
+
+def test_a_broken_source_file_leaves_its_curation_checked(
+    data_copy: MakeCopy, tmp_path: Path
+) -> None:
+    """No 'unknown source' for a curation file whose source's metadata failed: its own error
+    is the root cause; the curation file's references are still checked."""
+    paths = data_copy()
+    edit(paths.data / "sources" / "ilaris-patient-page.yaml", "title: ", "titel: ")
+    edit(paths.data / "curation" / "ilaris-patient-page.yaml", "    object: gout-attack\n", "    object: gout\n")  # fmt: skip
+    errs = errors_of(paths, tmp_path)
+    assert sorted((str(e.path), e.field) for e in errs) == [
+        ("data/curation/ilaris-patient-page.yaml", "object"),
+        ("data/sources/ilaris-patient-page.yaml", "titel"),
+        ("data/sources/ilaris-patient-page.yaml", "title"),
+    ]
+
+
+def test_an_empty_curation_file_says_so(data_copy: MakeCopy, tmp_path: Path) -> None:
+    paths = data_copy()
+    (paths.data / "curation" / "ilaris-patient-page.yaml").write_text("", encoding="utf-8")
+    (err,) = errors_of(paths, tmp_path)
+    assert err.message == "the file is empty: expected a YAML mapping"

@@ -35,10 +35,15 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def test_owl_rdfxml_is_the_whole_graph(built: BuildResult) -> None:
+def test_owl_rdfxml_is_the_whole_graph_plus_its_individual_declarations(
+    built: BuildResult,
+) -> None:
     owl = rdflib.Graph().parse(built.out / "kg.owl", format="xml")
     nt = rdflib.Graph().parse(built.out / "kg.nt", format="nt")
-    assert rdflib.compare.isomorphic(owl, nt)
+    declared = set(owl.subjects(rdflib.RDF.type, rdflib.OWL.NamedIndividual))
+    for individual in declared:
+        owl.remove((individual, rdflib.RDF.type, rdflib.OWL.NamedIndividual))
+    assert declared and rdflib.compare.isomorphic(owl, nt)
     assert (
         rdflib.URIRef("https://w3id.org/dmkg/vocab/"),
         rdflib.RDF.type,
@@ -55,20 +60,21 @@ def test_kgx_edges_reference_nodes_and_use_biolink_terms(built: BuildResult) -> 
     assert {e["predicate"] for e in edges} <= BIOLINK_PREDICATES
     for e in edges:
         assert e["subject"] in ids and e["object"] in ids, e
-    anakinra = next(n for n in nodes if n["id"] == "dmkgid:drug/anakinra")
-    assert "drugbank:DB00026" in anakinra["xref"].split("|")
+    anakinra = next(n for n in nodes if n["id"] == "dmkg.drug:anakinra")
+    assert "DRUGBANK:DB00026" in anakinra["xref"].split("|")
 
 
 def test_kgx_edges_keep_claim_ids_quotes_and_indication_status(built: BuildResult) -> None:
     edges = read_tsv(built.out / "kgx_edges.tsv")
     studied = [e for e in edges if e["predicate"] == "biolink:studied_to_treat"]
     assert [(e["subject"], e["object"]) for e in studied] == [
-        ("dmkgid:drug/anakinra", "dmkgid:condition/systemic-juvenile-idiopathic-arthritis")
+        ("dmkg.drug:anakinra", "dmkg.condition:systemic-juvenile-idiopathic-arthritis")
     ]
     text = (ROOT / "data" / "sources" / "pontikaki-2008-poster.txt").read_text(encoding="utf-8")
     for quote in studied[0]["supporting_text"].split("|"):
         assert quote in text
-    assert studied[0]["id"].startswith("dmkgid:claim/indication-")
+    assert studied[0]["id"].startswith("dmkg.claim:indication-")
+    assert studied[0]["publications"] == "dmkg.source:pontikaki-2008-poster"
     assert not [e for e in edges if e["predicate"] == "biolink:treats"], "no source here is a label"
 
 

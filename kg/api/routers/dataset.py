@@ -26,13 +26,12 @@ from kg.api.ld_pages import page
 from kg.api.pages import with_head
 from kg.api.problems import ProblemError, not_acceptable
 from kg.rdf.media import HTML, JSON, JSON_LD, LD_MEDIA, RDF_OFFERED, TURTLE
-from kg.rdf.prefixes import prefix_map
 from kg.rdf.serialize import jsonld_context
-from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY
+from kg.rdf.vocab import DMKG, GRAPH_ONTOLOGY, query_prefixes
 from kg.release import layout
 from kg.release.describe import void_triples
 from kg.store.embedded import ServedRelease
-from kg.views.statistics import dataset_statistics
+from kg.views.statistics import served_statistics
 
 __all__ = ["CACHE_CONTROL", "Health", "Version", "commit", "router"]
 
@@ -109,7 +108,7 @@ def prefixes(
     )
     if media is None:
         raise not_acceptable(offered)
-    body = jsonld_context() if media == offered[1] else prefix_map()
+    body = jsonld_context() if media == offered[1] else query_prefixes()
     return JSONResponse(body, media_type=media, headers={"Vary": "Accept"})
 
 
@@ -244,11 +243,7 @@ def void(request: Request, release: ReleaseDep, reader: ReaderDep, base: PublicB
     media = negotiate(request.headers.get("accept"), RDF_OFFERED)
     if media is None:
         raise not_acceptable(RDF_OFFERED)
-    stats = reader.cached(
-        "statistics",
-        release.id,
-        lambda: dataset_statistics(reader, release.graphs, release.manifest.get("graphs", {})),
-    )
+    stats = served_statistics(reader, release)
     triples = void_triples(release.manifest, release.id, release.graphs, stats, base + "/")
     return rdf_response(triples, media)
 

@@ -1,7 +1,8 @@
 """``/queries``: the named queries of ``queries/*.rq`` as typed, paged API routes.
 
-Parameters are declared in each file's header, validated by ``kg.namedqueries`` (422 naming
-the parameter) and bound as RDF terms, never pasted into the query text. Paging fetches
+Parameters are declared in each file's header, validated by :func:`kg.query.named.bind` (422
+naming the parameter) and bound as RDF terms, never pasted into the query text; ``iri``
+parameters also take the release's short forms (``age_group=Child``, ``drug=anakinra``). Paging fetches
 ``limit + 1`` rows so that ``Link: rel="next"`` appears only when a next page exists. Each
 query is also its own path in ``/openapi.json``.
 """
@@ -23,7 +24,7 @@ from kg.api.deps import (
     ReaderDep,
     ReleaseDep,
     SettingsDep,
-)  # fmt: skip
+)
 from kg.api.problems import ProblemError, not_acceptable
 from kg.api.query_page import (
     HTML_ROWS,
@@ -38,6 +39,7 @@ from kg.query.guards import check_query
 from kg.query.job import Job
 from kg.query.named import Bound, ParamError, bind
 from kg.query.service import QueryService
+from kg.query.shortforms import ShortForms
 from kg.rdf.media import EXTENSIONS, GRAPH_MEDIA, HTML, SOLUTION_MEDIA
 from kg.rdf.queryfile import NamedQuery, ParamType
 from kg.rdf.sparqltext import with_values
@@ -138,8 +140,9 @@ async def run_named(
     limit = _int(params, "limit", min(settings.page_size, settings.max_rows), settings.max_rows)
     offset = _int(params, "offset", 0, _MAX_OFFSET)
     values = {k: v for k, v in params.items() if k not in PAGING}
+    forms = reader.cached("short-forms", release.id, lambda: ShortForms.of_store(release.store))
     try:
-        terms = bind(query, values)
+        terms = bind(query, values, forms=forms)
     except ParamError as exc:
         raise ProblemError(422, "Invalid parameter", str(exc), parameter=exc.name) from None
     job = _job(query, media, terms, offset, limit, settings)
@@ -180,7 +183,8 @@ async def _page(
     try:
         limit = _int(raw, "limit", min(HTML_ROWS, settings.max_rows), settings.max_rows)
         offset = _int(raw, "offset", 0, _MAX_OFFSET)
-        terms = bind(query, values)
+        forms = reader.cached("short-forms", release.id, lambda: ShortForms.of_store(release.store))
+        terms = bind(query, values, forms=forms)
     except ProblemError as exc:
         page.problem, page.status = problem_of(exc), exc.status
         terms = None

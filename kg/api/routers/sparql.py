@@ -26,7 +26,7 @@ from kg.api.deps import (
     ReaderDep,
     ReleaseDep,
     SettingsDep,
-)  # fmt: skip
+)
 from kg.api.problems import ProblemError, not_acceptable
 from kg.api.query_page import (
     DEFAULT_QUERY,
@@ -40,6 +40,7 @@ from kg.query.guards import check_query, update_refused
 from kg.query.job import Job
 from kg.rdf.media import GRAPH_MEDIA, HTML, RDF_MEDIA, SOLUTION_MEDIA
 from kg.release.describe import service_description
+from kg.views.statistics import served_statistics
 
 __all__ = ["router"]
 
@@ -257,7 +258,8 @@ def _describe(ctx: _Context) -> Response:
         raise not_acceptable([*rdf, HTML])
     if chosen == HTML:
         return query_page(ctx)
-    return rdf_response(service_description(ctx.endpoint, ctx.release.manifest), chosen)
+    stats = served_statistics(ctx.reader, ctx.release)
+    return rdf_response(service_description(ctx.endpoint, stats), chosen)
 
 
 def query_page(ctx: _Context) -> Response:
